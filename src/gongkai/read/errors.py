@@ -1,0 +1,10 @@
+"""Errors a reader raises when a file cannot be read at all."""
+
+
+class ReadError(Exception):
+    """The file could not be read. `code` is stable; the message is Chinese, for the user."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
