@@ -6,7 +6,9 @@ import re
 from functools import lru_cache
 
 # Characters that occur only in traditional script and are common in these reports.
-_TRADITIONAL = set("開報數據條關區處規辦機國與業統復訴審結維議書過權員會設號鎮鄉縣請項內總體況務問題進條例對應劃歸檔諮詢")
+_TRADITIONAL = set(
+    "開報數據條關區處規辦機國與業統復訴審結維議書過權員會設號鎮鄉縣請項內總體況務問題進條例對應劃歸檔諮詢"
+)
 _GLOSS = re.compile(r"(?<=[\u4e00-\u9fff])\s*\(\s*[a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ]+\s*\)")
 _SPACE = re.compile(r"[\s\u3000\u00a0]+")
 _ARABIC_ENUM = re.compile(r"^(\d{1,2})\s*[、．.,，]\s*")

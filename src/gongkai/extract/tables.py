@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from gongkai.extract.labels import match_active_row, match_block_header, match_request_label, split_numbering
+from gongkai.extract.normalize import norm_label
 from gongkai.extract.stream import PItem
 from gongkai.extract.trace import LabelVariant, RowProblem, Trace
 from gongkai.model import Evidence
@@ -80,10 +81,12 @@ class _Walker:
         for col, item in zip(cols, values, strict=True):
             self._store_cell(table, row, col, item)
 
-    def _row(self, table: str, key: str, label: str, cols: list[str], start: int) -> int:
+    def _row(self, table: str, key: str, label: str, cols: list[str], start: int, standard: str) -> int:
         extra, values, j = self._collect(start)
         aligned = _align(values, len(cols))
         full_label = label + extra
+        if norm_label(full_label) != norm_label(standard) and not (j >= len(self.items) and aligned is None):
+            self.trace.label_variants.append(LabelVariant(table, key, full_label.strip(), standard))
         if key in getattr(self.out, table):
             self.trace.duplicate_rows.append((table, full_label))
             return j
@@ -137,10 +140,10 @@ class _Walker:
                 variant = variant_by_block[block.item]
                 self.trace.versions[f"active.{block.item}"] = variant.version
                 standard = next(r.label for r in blk.rows if r.key == key)
-                if not exact or it.norm != it.norm.strip():
-                    self.trace.label_variants.append(LabelVariant("active", key, it.raw.strip(), standard))
+                if key == "normative_documents" and variant.version == "2019":
+                    standard = "规范性文件"
                 state = "active"
-                i = self._row("active", key, it.raw, [c.key for c in variant.columns], i + 1)
+                i = self._row("active", key, it.raw, [c.key for c in variant.columns], i + 1, standard)
                 continue
             if state == "active" and in_header and it.value is None:
                 header.append(it.norm)
@@ -168,7 +171,8 @@ class _Walker:
                 self.trace.unknown_rows.append(("active", it.raw.strip()))
                 _, _, i = self._collect(i + 1)
                 continue
-            if (state == "review" or seen_requests_end or state == "requests") and it.norm.startswith("行政复议") and len(it.norm) <= 12:
+            after_requests = state in ("review", "requests") or seen_requests_end
+            if after_requests and it.norm.startswith("行政复议") and len(it.norm) <= 12:
                 i = self._review(i + 1)
                 state = None
                 continue
@@ -191,10 +195,8 @@ class _Walker:
             row = next(r for r in REQUEST_ROWS if r.key == key)
             if row.version == "2021":
                 self.trace.versions["requests.六"] = "2021"
-        if not match.exact:
-            standard = next(r.full_label for r in REQUEST_ROWS if r.key == key)
-            self.trace.label_variants.append(LabelVariant("requests", key, it.raw.strip(), standard))
-        return self._row("requests", key, it.raw, _REQUEST_KEYS, i + 1)
+        standard = next(r.full_label for r in REQUEST_ROWS if r.key == key)
+        return self._row("requests", key, it.raw, _REQUEST_KEYS, i + 1, standard)
 
     def _review(self, start: int) -> int:
         items = self.items

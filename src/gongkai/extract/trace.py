@@ -55,3 +55,4 @@ class Trace:
     reader_notes: list[str] = field(default_factory=list)
     low_confidence: list[tuple[str, float]] = field(default_factory=list)
     narrative: list[str] = field(default_factory=list)  # paragraph texts, for narrative checks
+    read_error: tuple[str, str] | None = None  # (code, Chinese message) when the file could not be read

@@ -6,8 +6,9 @@ format. Every piece keeps an `Origin` so a number can be traced back to where it
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Iterator, Union
+from typing import Union
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +68,7 @@ class Table:
     rows_reliable: bool = True
 
 
-Block = Union[Paragraph, Table]
+Block = Paragraph | Table
 
 
 @dataclass(slots=True)

@@ -1,0 +1,25 @@
+"""Check: report → findings. Each rule is small, named, registered and documented."""
+
+from __future__ import annotations
+
+from gongkai.check.registry import RULES, Context, Rule, all_rules, rule
+from gongkai.extract.trace import Trace
+from gongkai.model import Finding, Report
+
+__all__ = ["Context", "RULES", "Rule", "all_rules", "check", "rule"]
+
+_SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+def check(
+    report: Report, trace: Trace | None = None, previous: Report | None = None, only: set[str] | None = None
+) -> list[Finding]:
+    """Run every registered rule (or those in `only`) and return their findings, errors first."""
+    ctx = Context(report, trace or Trace(), previous)
+    findings: list[Finding] = []
+    for r in all_rules():
+        if only is not None and r.id not in only:
+            continue
+        findings.extend(r.func(ctx))
+    findings.sort(key=lambda f: _SEVERITY_ORDER[f.severity])
+    return findings
