@@ -25,14 +25,18 @@ def extract(doc: Document, source: Source) -> tuple[Report, Trace]:
     """Build the report model from a document; never guesses: unsure values stay None."""
     trace = Trace(reader_notes=list(doc.notes))
     items, _traditional = prepare(doc)
-    sections = find_sections(items, trace)
+    tables, table_items = extract_tables(items, trace)
+    sections = find_sections(items, trace, table_items)
     first_heading = next((i for i, it in enumerate(items) if it.heading is not None), min(len(items), 8))
     title_agency, title_year = find_title(items, first_heading)
     sig_agency, published = find_signature(items)
     agency = sig_agency or title_agency or find_body_agency(items)
     year = title_year or find_year(items)
-    tables = extract_tables(items, trace)
-    trace.narrative = [it.text for it in items if not it.in_table and it.value is None and len(it.text) > 8]
+    trace.narrative = [
+        it.text
+        for k, it in enumerate(items)
+        if not it.in_table and it.value is None and len(it.text) > 8 and k not in table_items
+    ]
     meta = Meta(agency=agency, year=year, template=_template(trace.versions), published=published)  # type: ignore[arg-type]
     report = Report(
         source=source,

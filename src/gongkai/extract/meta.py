@@ -156,7 +156,7 @@ def find_year(items: list[PItem]) -> int | None:
     return None
 
 
-def find_sections(items: list[PItem], trace: Trace) -> list[Section]:
+def find_sections(items: list[PItem], trace: Trace, table_items: set[int] | None = None) -> list[Section]:
     """The six parts in document order, each with the paragraph text up to the next part."""
     found: list[tuple[int, int]] = []  # (item index, section no)
     seen: set[int] = set()
@@ -170,7 +170,12 @@ def find_sections(items: list[PItem], trace: Trace) -> list[Section]:
     sections: list[Section] = []
     for k, (idx, no) in enumerate(found):
         end = found[k + 1][0] if k + 1 < len(found) else len(items)
-        body = "\n".join(it.text for it in items[idx + 1 : end] if not it.in_table and it.value is None)
+        skip = table_items or set()
+        body = "\n".join(
+            it.text
+            for k2, it in enumerate(items[idx + 1 : end], start=idx + 1)
+            if not it.in_table and it.value is None and k2 not in skip
+        )
         heading = items[idx].heading
         assert heading is not None
         sections.append(Section(no=no, title=heading.title, text=body.strip()))

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from gongkai.extract.labels import match_active_row, match_block_header, match_request_label, split_numbering
+from gongkai.extract.labels import RowMatch, match_active_row, match_block_header, match_request_label, split_numbering
 from gongkai.extract.normalize import norm_label
 from gongkai.extract.stream import PItem
 from gongkai.extract.trace import LabelVariant, RowProblem, Trace
 from gongkai.model import Evidence
 from gongkai.standard import ACTIVE_BLOCKS, REQUEST_COLUMNS, REQUEST_ROWS, REVIEW_CELLS
+from gongkai.standard import ACTIVE_ROWS as ACTIVE_ROWS_BY_KEY
 from gongkai.standard.format import ActiveBlock, ActiveVariant
 
 _BLOCKS = {b.item: b for b in ACTIVE_BLOCKS}
@@ -49,6 +50,8 @@ class _Walker:
         self.items = items
         self.trace = trace
         self.out = Tables()
+        self.consumed: set[int] = set()  # item indices that belong to a table (labels, headers, values)
+        self._no_values: dict[tuple[str, str], RowProblem] = {}
 
     # ------------------------------------------------------------------ helpers
     def _is_label(self, item: PItem) -> bool:
@@ -74,6 +77,7 @@ class _Walker:
         while j < n and self.items[j].value is not None:
             values.append(self.items[j])
             j += 1
+        self.consumed.update(range(start - 1, j))
         return extra, values, j
 
     def _store(self, table: str, row: str, cols: list[str], values: list[PItem]) -> None:
@@ -89,6 +93,12 @@ class _Walker:
             self.trace.label_variants.append(LabelVariant(table, key, full_label.strip(), standard))
         if key in getattr(self.out, table):
             self.trace.duplicate_rows.append((table, full_label))
+            return j
+        if not values and j < len(self.items):
+            # A label with no values (e.g. the same words in the text above the table): decide at the end.
+            self._no_values.setdefault(
+                (table, key), RowProblem(table, key, full_label, 0, len(cols), "too_few", self.items[start - 1].origin)
+            )
             return j
         if aligned is None:
             at_end = j >= len(self.items)
@@ -121,10 +131,12 @@ class _Walker:
                 continue
             item_no = match_block_header(it.norm)
             if item_no is not None:
+                self.consumed.add(i)
                 state, block, header, in_header = "active", _BLOCKS.get(item_no), [], False
                 i += 1
                 continue
             if it.norm == "信息内容":
+                self.consumed.add(i)
                 state, header, in_header = "active", [], True
                 i += 1
                 continue
@@ -146,10 +158,12 @@ class _Walker:
                 i = self._row("active", key, it.raw, [c.key for c in variant.columns], i + 1, standard)
                 continue
             if state == "active" and in_header and it.value is None:
+                self.consumed.add(i)
                 header.append(it.norm)
                 i += 1
                 continue
             if "勾稽关系" in it.norm or it.norm == "申请人情况":
+                self.consumed.add(i)
                 state = "requests"
                 i += 1
                 continue
@@ -180,7 +194,8 @@ class _Walker:
         self._finish_requests()
         return self.out
 
-    def _request(self, match, it: PItem, i: int) -> int:
+    def _request(self, match: RowMatch, it: PItem, i: int) -> int:
+        self.consumed.add(i)
         if match.kind == "group":
             return i + 1
         if match.kind == "other_or_group":
@@ -216,6 +231,7 @@ class _Walker:
                 j += 1
                 continue
             break
+        self.consumed.update(range(start - 1, j))
         self.trace.tables_found.add("review_litigation")
         aligned = _align(values, 15)
         if aligned is None:
@@ -236,6 +252,14 @@ class _Walker:
             self._store_cell("review_litigation", group, col, item)
         return j
 
+    def _columns(self, table: str, key: str) -> list[str]:
+        if table == "requests":
+            return list(_REQUEST_KEYS)
+        version = self.trace.versions.get(f"active.{ACTIVE_ROWS_BY_KEY[key][0].item}", "2021")
+        block = ACTIVE_ROWS_BY_KEY[key][0]
+        variant = next((v for v in block.variants if v.version == version), block.variants[0])
+        return [c.key for c in variant.columns]
+
     def _store_cell(self, table: str, row: str, col: str, item: PItem) -> None:
         grid: dict[str, dict[str, int | float | None]] = getattr(self.out, table)
         v = item.value
@@ -251,6 +275,10 @@ class _Walker:
             self.trace.low_confidence.append((path, item.confidence))
 
     def _finish_requests(self) -> None:
+        for (table, key), problem in self._no_values.items():
+            if key not in getattr(self.out, table):
+                self.trace.row_problems.append(problem)
+                getattr(self.out, table)[key] = {c: None for c in self._columns(table, key)}
         req = self.out.requests
         if req:
             self.trace.tables_found.add("requests")
@@ -291,5 +319,8 @@ def _choose_variant(block: ActiveBlock, header: list[str], items: list[PItem], s
     return v2021
 
 
-def extract_tables(items: list[PItem], trace: Trace) -> Tables:
-    return _Walker(items, trace).run()
+def extract_tables(items: list[PItem], trace: Trace) -> tuple[Tables, set[int]]:
+    """The three tables, and the indices of the items that belong to them."""
+    walker = _Walker(items, trace)
+    tables = walker.run()
+    return tables, walker.consumed
