@@ -167,8 +167,8 @@ def parse_text(text: str, kind: str = "text") -> Document:
                 and blocks
                 and isinstance(blocks[-1], Paragraph)
                 and not rows
-                and len(text_) <= SHORT
-                and len(blocks[-1].text) <= SHORT
+                and len(text_) + len(blocks[-1].text) <= SHORT
+                and not any(ch.isdigit() for ch in text_ + blocks[-1].text)
                 and not HEADING_HINT.match(text_)
                 and not HEADING_HINT.match(blocks[-1].text)
                 and not NUMERIC_TOKEN.match(text_)
