@@ -41,12 +41,13 @@ def _num(v: float) -> str:
 
 def evaluate(ctx: Context, ident: Identity) -> tuple[float, float, dict[str, float]] | None:
     """(left sum, right sum, values used) or None when a cell is absent or unreadable."""
-    blank = set(ctx.trace.blank_cells)
+    blank = ctx.blank
+    cells = ctx.cells
     used: dict[str, float] = {}
     for path in ident.cells:
-        if not ctx.report.has(path):
+        if path not in cells:
             return None
-        v = ctx.report.value(path)
+        v = cells[path]
         if v is None:
             if path not in blank:
                 return None  # not blank: the value could not be read; no verdict
@@ -59,8 +60,19 @@ def _describe(side: tuple[str, ...], used: dict[str, float], names: dict[str, st
     return "+".join(f"{names.get(p, cell_label(p))}({_num(used[p])})" for p in side)
 
 
+_SHORT = {
+    "new_received": "本年新收",
+    "carried_over": "上年结转",
+    "total_processed": "办理结果总计",
+    "carried_forward": "结转下年度",
+}
+
+
 def _row_short(path: str) -> str:
-    row = REQUEST_ROW_BY_KEY.get(path.split(".")[1])
+    key = path.split(".")[1]
+    if key in _SHORT:
+        return _SHORT[key]
+    row = REQUEST_ROW_BY_KEY.get(key)
     if row is None:
         return path
     label = row.label if len(row.label) <= 8 else row.label[:8] + "…"
@@ -68,6 +80,13 @@ def _row_short(path: str) -> str:
 
 
 def request_identities(ctx: Context) -> dict[str, list[Identity]]:
+    cached = ctx.memo.get("request_identities")
+    if cached is None:
+        cached = ctx.memo["request_identities"] = _request_identities(ctx)
+    return cached  # type: ignore[return-value]
+
+
+def _request_identities(ctx: Context) -> dict[str, list[Identity]]:
     req = ctx.report.requests or {}
     results = RESULT_ROWS_2019 if "other" in req else RESULT_ROWS_2021
     out: dict[str, list[Identity]] = {"balance": [], "row_total": [], "results_sum": []}

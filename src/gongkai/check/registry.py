@@ -20,6 +20,22 @@ class Context:
     report: Report
     trace: Trace = field(default_factory=Trace)
     previous: Report | None = None
+    _cells: dict[str, float | int | None] | None = field(default=None, repr=False)
+    _blank: set[str] | None = field(default=None, repr=False)
+    memo: dict[str, object] = field(default_factory=dict, repr=False)  # per-report caches of rules
+
+    @property
+    def cells(self) -> dict[str, float | int | None]:
+        """Every cell of the report as {path: value}, computed once."""
+        if self._cells is None:
+            self._cells = self.report.cells()
+        return self._cells
+
+    @property
+    def blank(self) -> set[str]:
+        if self._blank is None:
+            self._blank = set(self.trace.blank_cells)
+        return self._blank
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,7 @@ def extract(doc: Document, source: Source) -> tuple[Report, Trace]:
         if not it.in_table and it.value is None and len(it.text) > 8 and k not in table_items
     ]
     meta = Meta(agency=agency, year=year, template=_template(trace.versions), published=published)  # type: ignore[arg-type]
-    report = Report(
+    report = Report.model_construct(
         source=source,
         meta=meta,
         sections=sections,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from gongkai.extract.normalize import norm_label, strip_annotation
 from gongkai.standard import ACTIVE_BLOCKS, REQUEST_GROUPS, REQUEST_ROWS, SECTIONS
@@ -44,6 +45,7 @@ _GROUP_BODIES = {norm_label(g.label): g for g in REQUEST_GROUPS}
 _ROW_BY_KEY = {r.key: r for r in REQUEST_ROWS}
 
 
+@lru_cache(maxsize=8192)
 def match_request_label(norm: str) -> RowMatch | None:
     """Which row or group of table 三 a label names, tolerating typos, wraps and variants."""
     if not norm:
@@ -76,7 +78,10 @@ def match_request_label(norm: str) -> RowMatch | None:
         if len(body) >= 4 and len(wording) >= 4 and (wording.startswith(body) or body.startswith(wording)):
             score = 0.95 if number else 0.9
         else:
-            score = SequenceMatcher(None, body, wording, autojunk=False).ratio()
+            sm = SequenceMatcher(None, body, wording, autojunk=False)
+            if sm.real_quick_ratio() < threshold or sm.quick_ratio() < threshold:
+                continue
+            score = sm.ratio()
         if score > best_score:
             best_key, best_score = key, score
     if best_score >= threshold:
@@ -93,6 +98,7 @@ for _block in ACTIVE_BLOCKS:
             _ACTIVE_ROWS[norm_label(_a)] = (_r.key, _block.item, False)
 
 
+@lru_cache(maxsize=8192)
 def match_active_row(norm: str) -> tuple[str, str, bool] | None:
     """(row key, block item, exact) for a row label of table 二, or None."""
     hit = _ACTIVE_ROWS.get(norm)
@@ -105,6 +111,7 @@ def match_active_row(norm: str) -> tuple[str, str, bool] | None:
     return None
 
 
+@lru_cache(maxsize=8192)
 def match_block_header(norm: str) -> str | None:
     """The article item (一, 五, 六, 八, 九) of a 第二十条第（N）项 header."""
     m = _BLOCK.search(norm)
@@ -125,6 +132,7 @@ for _s in SECTIONS:
         _SECTION_TITLES[norm_label(_alias)] = _s.no
 
 
+@lru_cache(maxsize=8192)
 def match_heading(text: str) -> HeadingMatch | None:
     """A section heading (一、总体情况 … 六、其他需要报告的事项), numbered or not."""
     t = text.strip().lstrip("?？#* \u3000").rstrip("*# ").strip()

@@ -72,6 +72,7 @@ def strip_glosses(text: str) -> str:
     return _GLOSS.sub("", text)
 
 
+@lru_cache(maxsize=16384)
 def norm_label(text: str) -> str:
     """A key for label matching: no spaces, fullwidth brackets, unified enumeration, no quotes."""
     text = _SPACE.sub("", text).translate(_TRANS)

@@ -30,7 +30,7 @@ def prepare(doc: Document) -> tuple[list[PItem], bool]:
     traditional = is_traditional(sample)
     out: list[PItem] = []
     for item in raw_items:
-        text = strip_glosses(item.text)
+        text = strip_glosses(item.text) if "(" in item.text else item.text
         if traditional:
             text = to_simplified(text)
         value = parse_value(text)

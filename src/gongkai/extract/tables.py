@@ -105,9 +105,15 @@ class _Walker:
             if at_end and len(values) < len(cols):
                 self.trace.truncated.add(table)
                 return j
-            reason = "too_many" if len(values) > len(cols) else "too_few"
+            trimmed = list(values)
+            while trimmed and _is_empty(trimmed[-1]):
+                trimmed.pop()
+            while trimmed and _is_empty(trimmed[0]):
+                trimmed.pop(0)
+            found = len(trimmed) if len(values) > len(cols) else len(values)
+            reason = "too_many" if found > len(cols) else "too_few"
             origin = values[0].origin if values else None
-            self.trace.row_problems.append(RowProblem(table, key, full_label, len(values), len(cols), reason, origin))
+            self.trace.row_problems.append(RowProblem(table, key, full_label, found, len(cols), reason, origin))
             getattr(self.out, table)[key] = {c: None for c in cols}
             return j
         self._store(table, key, cols, aligned)
@@ -266,7 +272,7 @@ class _Walker:
         assert v is not None
         grid.setdefault(row, {})[col] = v.value
         path = f"{table}.{row}.{col}"
-        self.out.evidence[path] = Evidence(
+        self.out.evidence[path] = Evidence.model_construct(
             text=item.raw, origin=item.origin.as_dict(), annotation=v.annotation, confidence=item.confidence
         )
         if v.blank:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass
 
 _BLANK = {"", "/", "／", "-", "－", "—", "——", "–", "无", "\\", "×", "空", "N/A", "n/a"}
@@ -23,6 +24,7 @@ def is_blank_marker(text: str) -> bool:
     return text.strip().replace(" ", "") in _BLANK
 
 
+@lru_cache(maxsize=8192)
 def parse_value(text: str) -> Value | None:
     """Parse a value cell; None when the text is not a value (a label, a header, prose)."""
     t = text.strip().strip("|").strip()

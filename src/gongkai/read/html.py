@@ -192,7 +192,11 @@ def parse_html(text: str) -> Document:
         flush()
 
     walk(container)
-    return Document(blocks, "html")
+    doc = Document(blocks, "html")
+    images = len(container.xpath(".//img"))
+    if images and not any(isinstance(b, Table) for b in blocks):
+        doc.notes.append(f"页面中没有文字表格，但有{images}张图片：统计表可能以图片形式发布，无法读取其中的数字")
+    return doc
 
 
 def _text_of_fragment(parts: list[str]) -> str:

@@ -1,0 +1,233 @@
+"""Page geometry from pdfium: characters with boxes, ruling edges, image boxes.
+
+pdfium is an order of magnitude faster than a pure-Python PDF parser, so the reader takes
+its raw geometry here and leaves table finding to pure functions. Coordinates are PDF
+points with the origin at the top-left of the crop box (x0, top, x1, bottom), as pdfplumber
+uses them.
+
+* Characters: the loose (font) box of every character the page draws; characters pdfium
+  generates (spaces, line ends it infers) are left out. Fake-bold text, where a producer draws
+  each glyph twice a fraction of a point apart, is deduplicated.
+* Edges: every straight, axis-parallel segment of a stroked path, and every thin filled
+  rectangle (a rule drawn as a filled bar). Wide filled rectangles are backgrounds, not rules.
+"""
+
+from __future__ import annotations
+
+import ctypes
+from dataclasses import dataclass, field
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
+THIN = 2.0  # a filled rectangle thinner than this (points) is a rule
+AXIS = 0.75  # a segment whose other coordinate moves less than this is axis-parallel
+
+
+@dataclass(slots=True)
+class Char:
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+    @property
+    def height(self) -> float:
+        return self.bottom - self.top
+
+    @property
+    def cx(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+    @property
+    def cy(self) -> float:
+        return (self.top + self.bottom) / 2
+
+
+@dataclass(slots=True)
+class Edge:
+    orientation: str  # "h" or "v"
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "orientation": self.orientation, "object_type": "line", "x0": self.x0, "x1": self.x1,
+            "top": self.top, "bottom": self.bottom, "width": self.x1 - self.x0, "height": self.bottom - self.top,
+        }
+
+
+@dataclass(slots=True)
+class Box:
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+    @property
+    def area(self) -> float:
+        return max(0.0, self.x1 - self.x0) * max(0.0, self.bottom - self.top)
+
+
+@dataclass
+class PageGeometry:
+    number: int  # 1-based
+    width: float
+    height: float
+    chars: list[Char] = field(default_factory=list)
+    edges: list[Edge] = field(default_factory=list)
+    images: list[Box] = field(default_factory=list)
+
+
+Matrix = tuple[float, float, float, float, float, float]
+_IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+
+
+def _compose(inner: Matrix, outer: Matrix) -> Matrix:
+    """The matrix that applies `inner`, then `outer` (PDF row-vector convention)."""
+    a, b, c, d, e, f = inner
+    A, B, C, D, E, F = outer  # noqa: N806
+    return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F)
+
+
+def _matrix_of(obj: pdfium_c.FPDF_PAGEOBJECT) -> Matrix:
+    m = pdfium_c.FS_MATRIX()
+    if not pdfium_c.FPDFPageObj_GetMatrix(obj, ctypes.byref(m)):
+        return _IDENTITY
+    return (m.a, m.b, m.c, m.d, m.e, m.f)
+
+
+class _Sink:
+    def __init__(self, left: float, top: float) -> None:
+        self.left, self.top = left, top
+        self.edges: list[Edge] = []
+        self.images: list[Box] = []
+
+    def point(self, x: float, y: float, m: Matrix) -> tuple[float, float]:
+        a, b, c, d, e, f = m
+        px, py = x * a + y * c + e, x * b + y * d + f
+        return px - self.left, self.top - py
+
+    def segment(self, p: tuple[float, float], q: tuple[float, float]) -> None:
+        (x0, y0), (x1, y1) = p, q
+        if abs(y1 - y0) <= AXIS and abs(x1 - x0) > AXIS:
+            y = (y0 + y1) / 2
+            self.edges.append(Edge("h", min(x0, x1), y, max(x0, x1), y))
+        elif abs(x1 - x0) <= AXIS and abs(y1 - y0) > AXIS:
+            x = (x0 + x1) / 2
+            self.edges.append(Edge("v", x, min(y0, y1), x, max(y0, y1)))
+
+    def filled(self, points: list[tuple[float, float]]) -> None:
+        xs = [p[0] for p in points]
+        ys = [p[1] for p in points]
+        w, h = max(xs) - min(xs), max(ys) - min(ys)
+        if h <= THIN < w:
+            y = (min(ys) + max(ys)) / 2
+            self.edges.append(Edge("h", min(xs), y, max(xs), y))
+        elif w <= THIN < h:
+            x = (min(xs) + max(xs)) / 2
+            self.edges.append(Edge("v", x, min(ys), x, max(ys)))
+
+
+def _path(obj: pdfium_c.FPDF_PAGEOBJECT, m: Matrix, sink: _Sink) -> None:
+    fill, stroke = ctypes.c_int(), ctypes.c_int()
+    if not pdfium_c.FPDFPath_GetDrawMode(obj, ctypes.byref(fill), ctypes.byref(stroke)):
+        return
+    if not fill.value and not stroke.value:
+        return
+    subpaths: list[list[tuple[float, float]]] = []
+    x, y = ctypes.c_float(), ctypes.c_float()
+    for i in range(pdfium_c.FPDFPath_CountSegments(obj)):
+        seg = pdfium_c.FPDFPath_GetPathSegment(obj, i)
+        pdfium_c.FPDFPathSegment_GetPoint(seg, ctypes.byref(x), ctypes.byref(y))
+        kind = pdfium_c.FPDFPathSegment_GetType(seg)
+        pt = sink.point(x.value, y.value, m)
+        if kind == pdfium_c.FPDF_SEGMENT_MOVETO or not subpaths:
+            subpaths.append([pt])
+        elif kind == pdfium_c.FPDF_SEGMENT_BEZIERTO:
+            subpaths[-1].append((float("nan"), float("nan")))  # curves break straight runs
+            subpaths[-1].append(pt)
+        else:
+            subpaths[-1].append(pt)
+        if pdfium_c.FPDFPathSegment_GetClose(seg) and subpaths[-1]:
+            subpaths[-1].append(subpaths[-1][0])
+    for pts in subpaths:
+        if stroke.value:
+            for p, q in zip(pts, pts[1:], strict=False):
+                if p[0] == p[0] and q[0] == q[0]:  # skip NaN markers
+                    sink.segment(p, q)
+        elif len(pts) >= 4 and all(p[0] == p[0] for p in pts):
+            sink.filled(pts)
+
+
+def _walk(objects: list[pdfium_c.FPDF_PAGEOBJECT], parent: Matrix, sink: _Sink, depth: int) -> None:
+    for obj in objects:
+        kind = pdfium_c.FPDFPageObj_GetType(obj)
+        m = _compose(_matrix_of(obj), parent)
+        if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
+            _path(obj, m, sink)
+        elif kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
+            corners = [sink.point(px, py, m) for px, py in ((0, 0), (1, 0), (0, 1), (1, 1))]
+            xs, ys = [c[0] for c in corners], [c[1] for c in corners]
+            sink.images.append(Box(min(xs), min(ys), max(xs), max(ys)))
+        elif kind == pdfium_c.FPDF_PAGEOBJ_FORM and depth < 8:
+            n = pdfium_c.FPDFFormObj_CountObjects(obj)
+            kids = [pdfium_c.FPDFFormObj_GetObject(obj, i) for i in range(n)]
+            _walk(kids, m, sink, depth + 1)
+
+
+def _chars(page: pdfium.PdfPage, left: float, top: float) -> list[Char]:
+    textpage = page.get_textpage()
+    handle = textpage.raw
+    out: list[Char] = []
+    rect = pdfium_c.FS_RECTF()
+    try:
+        for i in range(pdfium_c.FPDFText_CountChars(handle)):
+            if pdfium_c.FPDFText_IsGenerated(handle, i) == 1:
+                continue
+            code = pdfium_c.FPDFText_GetUnicode(handle, i)
+            if code in (0, 0xFFFE, 0xFFFF) or code < 32 and code not in (9,):
+                continue
+            text = chr(code)
+            if not pdfium_c.FPDFText_GetLooseCharBox(handle, i, ctypes.byref(rect)):
+                continue
+            x0, x1 = rect.left - left, rect.right - left
+            t, b = top - rect.top, top - rect.bottom
+            if x1 < x0:
+                x0, x1 = x1, x0
+            if b < t:
+                t, b = b, t
+            out.append(Char(text, x0, t, x1, b))
+    finally:
+        textpage.close()
+    return out
+
+
+def dedupe_chars(chars: list[Char], tolerance: float = 1.0) -> list[Char]:
+    """Drop a character drawn again at (almost) the same place: fake bold, shadows."""
+    kept: dict[str, list[Char]] = {}
+    out: list[Char] = []
+    for ch in chars:
+        if ch.text.isspace():
+            out.append(ch)
+            continue
+        same = kept.setdefault(ch.text, [])
+        if any(abs(o.x0 - ch.x0) <= tolerance and abs(o.top - ch.top) <= tolerance for o in same[-8:]):
+            continue
+        same.append(ch)
+        out.append(ch)
+    return out
+
+
+def page_geometry(page: pdfium.PdfPage, number: int) -> PageGeometry:
+    """Characters, ruling edges and image boxes of one page, top-left origin."""
+    left, bottom, right, top = page.get_cropbox()
+    sink = _Sink(left, top)
+    handle = page.raw
+    objects = [pdfium_c.FPDFPage_GetObject(handle, i) for i in range(pdfium_c.FPDFPage_CountObjects(handle))]
+    _walk(objects, _IDENTITY, sink, 0)
+    chars = dedupe_chars(_chars(page, left, top))
+    return PageGeometry(number, right - left, top - bottom, chars, sink.edges, sink.images)

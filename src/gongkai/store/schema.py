@@ -1,0 +1,113 @@
+"""The store's tables (SQLAlchemy 2.x declarative). Migrations in `migrations/versions` create them.
+
+- `agencies`: one row per reporting body (canonical name, region, level).
+- `agency_names`: every normalised name seen or declared for an agency (the alias table).
+- `reports`: one row per distinct file (sha256 unique); versions of one agency and year are
+  numbered 1, 2, … in ingest order and the highest is current (`is_current`).
+- `cells`: one row per table cell of a report: the value exactly (integer or decimal column),
+  what the cell literally said, and the rest of its evidence.
+- `findings`: the report's findings; `origin` is "pipeline" (from extraction and checks) or
+  "cross_year" (recomputed by the store whenever a neighbouring year is stored).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    Double,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Agency(Base):
+    __tablename__ = "agencies"
+    __table_args__ = (UniqueConstraint("key", name="uq_agencies_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(300))
+    name: Mapped[str] = mapped_column(String(300))
+    region: Mapped[str | None] = mapped_column(String(300))
+    level: Mapped[str | None] = mapped_column(String(50))
+
+
+class AgencyName(Base):
+    __tablename__ = "agency_names"
+
+    key: Mapped[str] = mapped_column(String(300), primary_key=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id", ondelete="CASCADE"), index=True)
+    source: Mapped[str] = mapped_column(String(20))  # report | alias | suffix
+
+
+class StoredReport(Base):
+    __tablename__ = "reports"
+    __table_args__ = (
+        UniqueConstraint("sha256", name="uq_reports_sha256"),
+        UniqueConstraint("agency_id", "year", "version", name="uq_reports_agency_year_version"),
+        Index("ix_reports_agency_year", "agency_id", "year"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64))
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"))
+    agency_printed: Mapped[str | None] = mapped_column(String(300))
+    year: Mapped[int | None] = mapped_column(Integer, index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    is_current: Mapped[bool] = mapped_column(Boolean, index=True)
+    template: Mapped[str | None] = mapped_column(String(10))
+    published: Mapped[str | None] = mapped_column(String(10))
+    source_path: Mapped[str] = mapped_column(Text)
+    source_kind: Mapped[str] = mapped_column(String(20))
+    schema_version: Mapped[int] = mapped_column(Integer)
+    n_errors: Mapped[int] = mapped_column(Integer)
+    n_warnings: Mapped[int] = mapped_column(Integer)
+    n_info: Mapped[int] = mapped_column(Integer)
+    report_json: Mapped[str] = mapped_column(Text)
+    ingested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class StoredCell(Base):
+    __tablename__ = "cells"
+
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), primary_key=True)
+    path: Mapped[str] = mapped_column(String(120), primary_key=True, index=True)
+    value_int: Mapped[int | None] = mapped_column(BigInteger)
+    value_real: Mapped[float | None] = mapped_column(Double)
+    literal: Mapped[str | None] = mapped_column(Text)
+    evidence: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class StoredFinding(Base):
+    __tablename__ = "findings"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    origin: Mapped[str] = mapped_column(String(20))  # pipeline | cross_year
+    rule: Mapped[str] = mapped_column(String(100), index=True)
+    severity: Mapped[str] = mapped_column(String(10))
+    message: Mapped[str] = mapped_column(Text)
+    cells: Mapped[list[str]] = mapped_column(JSON)
+    suspect: Mapped[str | None] = mapped_column(String(120))
+
+
+agencies = Agency.__table__
+agency_names = AgencyName.__table__
+reports = StoredReport.__table__
+cells = StoredCell.__table__
+findings = StoredFinding.__table__

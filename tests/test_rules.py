@@ -1,0 +1,314 @@
+"""Every registered rule, with a passing and a failing case on real reports.
+
+Failing cases are the real corpus reports as published (where they are wrong) or with one
+precise edit; passing cases are real reports where the rule holds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+
+from gongkai.check import all_rules, check
+from gongkai.extract import extract
+from gongkai.model import Report, Source
+from gongkai.pipeline import process_bytes
+from gongkai.read import read_bytes
+from tests.conftest import CORPUS
+
+SEEDS = CORPUS / "seeds"
+S000 = "000_e2dc6b7d4e4a258e.txt"  # 巫峡镇 2024, tab-indented cells, complete
+S002 = "002_816cf6285d7c44a5.txt"  # 埠江镇 2024, one request, one review
+S003 = "003_59c43b68021cf45a.txt"  # 西大沟镇 2024, no part 六, label variants, signed 2025-01-21
+S004 = "004_b3dc6a45f7c80d64.txt"  # 娄烦镇 2024, tab-separated rows
+HONGZE = "002_huaian_hongze_district_2023.txt"  # pdftotext layout, two wrong review totals
+
+
+def source(name: str) -> str:
+    for folder in ("seeds", "excerpts", "pdf"):
+        p = CORPUS / folder / name
+        if p.exists():
+            return p.read_text(encoding="utf-8")
+    raise FileNotFoundError(name)
+
+
+def run(text: str, name: str = "r.txt") -> Report:
+    return process_bytes(text.encode("utf-8"), name).report
+
+
+def edit(name: str, old: str, new: str, count: int = 1) -> Report:
+    text = source(name)
+    assert text.count(old) >= count, f"{old!r} not in {name}"
+    return run(text.replace(old, new, count), name)
+
+
+def original(name: str) -> Report:
+    return run(source(name), name)
+
+
+def with_previous(current: Report, previous: Report) -> list:
+    return check(current, None, previous)
+
+
+def _hongze_prev(in_force: int, carried_forward: int, punishment: int) -> tuple[Report, Report]:
+    cur = original(HONGZE)
+    prev = cur.model_copy(deep=True)
+    prev.meta.year = 2022
+    assert prev.active and prev.requests
+    prev.active["normative_documents"]["in_force"] = in_force
+    prev.requests["carried_forward"]["natural_person"] = carried_forward
+    prev.active["punishment"]["decisions"] = punishment
+    return cur, prev
+
+
+@dataclass
+class Case:
+    passing: Callable[[], list]
+    failing: Callable[[], list]
+    cells: tuple[str, ...] = ()  # cells the failing finding must name
+    words: str = ""  # text the failing message must contain
+
+
+def findings(report: Report) -> list:
+    return report.findings
+
+
+def low_confidence_doc(conf: float) -> list:
+    doc = read_bytes(source(S000).encode("utf-8"), S000)
+    for block in doc.blocks:
+        for row in getattr(block, "rows", []):
+            for cell in row:
+                if cell.text == "18":
+                    cell.confidence = conf
+    report, trace = extract(doc, Source(path=S000, sha256="", kind="image"))
+    return check(report, trace)
+
+
+CASES: dict[str, Case] = {
+    "requests.balance": Case(
+        lambda: findings(original(S002)),
+        # 埠江镇: 本年新收 自然人 1 → 2 (its row total stays 1)
+        lambda: findings(edit(S002, "\t一、本年新收政府信息公开申请数量\n\t1", "\t一、本年新收政府信息公开申请数量\n\t2")),
+        ("requests.new_received.natural_person", "requests.total_processed.natural_person"),
+        "自然人列：本年新收(2)+上年结转(0)=2，但办理结果总计(1)+结转下年度(0)=1，两者应相等",
+    ),
+    "requests.row_total": Case(
+        lambda: findings(original(S002)),
+        lambda: findings(edit(S004, "(七) 总计\t0\t0\t0\t0\t0\t0\t0", "(七) 总计\t0\t0\t0\t0\t0\t0\t3")),
+        ("requests.total_processed.total",),
+        "总计为3，但六类申请人之和",
+    ),
+    "requests.results_sum": Case(
+        lambda: findings(original(HONGZE)),
+        lambda: findings(edit(HONGZE, "2.重复申请                0    0", "2.重复申请                2    0")),
+        ("requests.declined_duplicate.natural_person", "requests.total_processed.natural_person"),
+        "（七）总计为21，但各项办理结果之和为23",
+    ),
+    "review_litigation.sum": Case(
+        lambda: findings(original(S002)),
+        lambda: findings(original(HONGZE)),
+        ("review_litigation.review.total",),
+        "行政复议：结果维持(10)+结果纠正(1)+其他结果(0)+尚未审结(0)=11，但总计为0",
+    ),
+    "structure.section_missing": Case(
+        lambda: findings(original(S000)), lambda: findings(original(S003)), (), "缺少第六部分"
+    ),
+    "structure.section_order": Case(
+        lambda: findings(original(S000)),
+        lambda: findings(
+            run(
+                source(S000)
+                .replace("五、存在的主要问题及改进情况", "@@5@@")
+                .replace("六、其他需要报告的事项", "五、存在的主要问题及改进情况")
+                .replace("@@5@@", "六、其他需要报告的事项")
+            )
+        ),
+        (),
+        "各部分顺序为一、二、三、四、六、五",
+    ),
+    "structure.heading_variant": Case(
+        lambda: findings(original(S000)),
+        lambda: findings(original(S003)),
+        (),
+        "第二部分标题写作“主动公开政府信息情况”",
+    ),
+    "structure.table_missing": Case(
+        lambda: findings(original(S000)),
+        lambda: findings(
+            run(source(S000).split("四、政府信息公开行政复议")[0] + "四、政府信息公开行政复议、行政诉讼情况\n\n五、存在的主要问题及改进情况\n无\n六、其他需要报告的事项\n无\n")
+        ),
+        (),
+        "“四、政府信息公开行政复议、行政诉讼情况”部分有标题但未找到统计表",
+    ),
+    "structure.table_incomplete": Case(
+        lambda: findings(original(S000)),
+        lambda: findings(original("005_shenzhen_longgang_district_dept_2024.txt")),
+        (),
+        "表在文件中途截断",
+    ),
+    "structure.row_unaligned": Case(
+        lambda: findings(original(S004)),
+        lambda: findings(edit(S004, "→2.重复申请\t0\t0".replace("→", "\t"), "\t2.重复申请\t0\t0\t1\t0")),
+        ("requests.declined_duplicate.total",),
+        "“2.重复申请”行读到9个数值，多于应有的7个",
+    ),
+    "structure.label_variant": Case(
+        lambda: findings(original(S000)),
+        lambda: findings(original(S003)),
+        (),
+        "行标签“2.其他法律和行政法规禁止公开”与标准不一致，应为“2.其他法律行政法规禁止公开”",
+    ),
+    "structure.unknown_row": Case(
+        lambda: findings(original(S000)),
+        lambda: findings(edit(S000, "\t行政强制\n\t0\n", "\t行政强制\n\t0\n\n\t其他主动公开文件\n\t7\n")),
+        (),
+        "格式之外的行“其他主动公开文件”",
+    ),
+    "structure.duplicate_row": Case(
+        lambda: findings(original(S004)),
+        lambda: findings(edit(S004, "\t2.重复申请\t0\t0\t0\t0\t0\t0\t0\n", "\t2.重复申请\t0\t0\t0\t0\t0\t0\t0\n" * 2)),
+        (),
+        "“2.重复申请”行重复出现",
+    ),
+    "structure.outdated_template": Case(
+        lambda: findings(original(S000)),
+        lambda: findings(original(HONGZE)),
+        ("requests.other.total",),
+        "仍为2019年格式的单行",
+    ),
+    "structure.blank_cells": Case(
+        lambda: findings(original(S000)),
+        lambda: findings(original("019_district_stats_bureau_2023_blankcells.txt")),
+        ("active.regulations.issued", "requests.new_received.natural_person"),
+        "为空白或非数字，核对时按0处理",
+    ),
+    "extraction.unreadable": Case(
+        lambda: findings(original(S000)),
+        lambda: findings(process_bytes(b"\x00\x01\x02" * 200 + b"\xff\xfe\xfd" * 50, "broken.bin").report),
+        (),
+        "文件无法读取",
+    ),
+    "extraction.reader_note": Case(
+        lambda: findings(process_bytes(source(S000).encode("utf-8"), "a.txt").report),
+        lambda: findings(
+            process_bytes(
+                (
+                    "<html><body><div class='article'><h1>某镇人民政府2024年政府信息公开工作年度报告</h1>"
+                    "<p>一、总体情况</p><p>略</p><p>二、主动公开政府信息情况</p><p><img src='t1.png'></p>"
+                    "<p>三、收到和处理政府信息公开申请情况</p><p><img src='t2.png'></p>"
+                    "<p>四、政府信息公开行政复议、行政诉讼情况</p><p><img src='t3.png'></p>"
+                    "<p>五、存在的主要问题及改进情况</p><p>略</p><p>六、其他需要报告的事项</p><p>无</p></div></body></html>"
+                ).encode("utf-8"),
+                "images.html",
+            ).report
+        ),
+        (),
+        "图片",
+    ),
+    "extraction.low_confidence": Case(
+        lambda: low_confidence_doc(0.99), lambda: low_confidence_doc(0.55), ("active.punishment.decisions",), "55%"
+    ),
+    "narrative.requests": Case(
+        lambda: findings(original(S002)),
+        lambda: findings(edit(S002, "收到依申请公开事项1项", "收到依申请公开事项3项")),
+        ("requests.new_received.total",),
+        "正文称“2024年度埠江镇政府收到依申请公开事项3项”",
+    ),
+    "narrative.review": Case(
+        lambda: findings(edit(S000, "本年度我镇未收到公众", "本年度未发生政府信息公开行政复议。我镇未收到公众")),
+        lambda: findings(edit(S000, "本年度我镇未收到公众", "本年度因政府信息公开被申请行政复议2件。我镇未收到公众")),
+        ("review_litigation.review.total",),
+        "行政复议2",
+    ),
+    "narrative.litigation": Case(
+        lambda: findings(edit(S002, "收到依申请公开事项1项。", "收到依申请公开事项1项，因政府信息公开提起行政诉讼1件。")),
+        lambda: findings(edit(S002, "收到依申请公开事项1项。", "收到依申请公开事项1项，因政府信息公开提起行政诉讼4件。")),
+        ("review_litigation.litigation_direct.total",),
+        "行政诉讼4",
+    ),
+    "narrative.punishment": Case(
+        lambda: findings(edit(S000, "主动公开信息110条，", "主动公开信息110条，作出行政处罚决定18件，")),
+        lambda: findings(edit(S000, "主动公开信息110条，", "主动公开信息110条，作出行政处罚决定20件，")),
+        ("active.punishment.decisions",),
+        "行政处罚20",
+    ),
+    "narrative.normative_documents": Case(
+        lambda: findings(edit(S000, "主动公开信息110条，", "主动公开信息110条，制发规范性文件0件，")),
+        lambda: findings(edit(S000, "主动公开信息110条，", "主动公开信息110条，制发规范性文件3件，")),
+        ("active.normative_documents.issued",),
+        "规范性文件3",
+    ),
+    "narrative.fees": Case(
+        lambda: findings(edit(HONGZE, "主动公开政府信息 1136 条。", "主动公开政府信息 1136 条，行政事业性收费7730.28万元。")),
+        lambda: findings(edit(HONGZE, "主动公开政府信息 1136 条。", "主动公开政府信息 1136 条，行政事业性收费773万元。")),
+        ("active.fees.amount",),
+        "本年收费金额为7730.28",
+    ),
+    "dates.period_mismatch": Case(
+        lambda: findings(original(S000)),
+        lambda: findings(edit(S000, "统计数据起止时间为2024年1月1日至2024年12月31日", "统计数据起止时间为2023年1月1日至2023年12月31日")),
+        ("meta.year",),
+        "统计期限写作2023年1月1日至2023年12月31日",
+    ),
+    "dates.signature_date": Case(
+        lambda: findings(original(S003)),
+        lambda: findings(edit(S003, "2025年1月21日", "2024年1月21日")),
+        ("meta.published",),
+        "落款日期却为2024-01-21",
+    ),
+    "dates.deadline": Case(
+        lambda: findings(original(S003)),
+        lambda: findings(edit(S003, "2025年1月21日", "2025年2月21日")),
+        ("meta.published",),
+        "晚于2025年1月31日",
+    ),
+    "cross_year.carry_over": Case(
+        lambda: with_previous(*_hongze_prev(10, 0, 4000)),
+        lambda: with_previous(*_hongze_prev(10, 2, 4000)),
+        ("requests.carried_over.natural_person",),
+        "2022年度报告的结转下年度继续办理为2",
+    ),
+    "cross_year.in_force": Case(
+        lambda: with_previous(*_hongze_prev(10, 0, 4000)),
+        lambda: with_previous(*_hongze_prev(3, 0, 4000)),
+        ("active.normative_documents.in_force",),
+        "上年3+本年制发0−本年废止5=-2",
+    ),
+    "cross_year.jump": Case(
+        lambda: with_previous(*_hongze_prev(10, 0, 4000)),
+        lambda: with_previous(*_hongze_prev(10, 0, 12)),
+        ("active.punishment.decisions",),
+        "本年为4119，上年为12",
+    ),
+}
+
+
+def test_every_rule_has_cases() -> None:
+    assert sorted(CASES) == sorted(r.id for r in all_rules())
+
+
+@pytest.mark.parametrize("rule_id", sorted(CASES))
+def test_rule_passes_on_a_report_where_it_holds(rule_id: str) -> None:
+    assert [f.message for f in CASES[rule_id].passing() if f.rule == rule_id] == []
+
+
+@pytest.mark.parametrize("rule_id", sorted(CASES))
+def test_rule_fails_with_numbers_and_cells(rule_id: str) -> None:
+    case = CASES[rule_id]
+    hits = [f for f in case.failing() if f.rule == rule_id]
+    assert hits, f"{rule_id} did not fire"
+    assert any(case.words in f.message for f in hits), [f.message for f in hits]
+    named = {c for f in hits for c in f.cells}
+    assert set(case.cells) <= named, (case.cells, named)
+    severity = next(r.severity for r in all_rules() if r.id == rule_id)
+    assert all(f.severity in (severity, "warning") for f in hits)
+
+
+def test_suspect_cell_named_when_one_cell_breaks_several_identities() -> None:
+    # 埠江镇: （一）予以公开 自然人 1 → 4 breaks its row total and the 自然人 results sum.
+    report = edit(S002, "\t（一）予以公开\n\t1", "\t（一）予以公开\n\t4")
+    suspects = {f.suspect for f in report.errors}
+    assert suspects == {"requests.granted.natural_person"}
+    assert any("最可能有误的是“（一）予以公开·自然人”" in f.message for f in report.errors)
