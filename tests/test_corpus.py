@@ -74,13 +74,13 @@ def test_hongze_review_totals_are_reported_with_their_numbers() -> None:
     ]
     # The printed total stays as printed: never repaired.
     assert report.value("review_litigation.review.total") == 0
-    assert report.evidence["review_litigation.review.upheld"].text == "10"
+    assert report.evidence["review_litigation.review.upheld"]["text"] == "10"
 
 
 def test_blank_cells_are_null_with_their_evidence() -> None:
     report = process_path(corpus_source("019_district_stats_bureau_2023_blankcells.txt")).report
     assert report.value("active.regulations.issued") is None
-    assert report.evidence["active.regulations.issued"].text == "/"
+    assert report.evidence["active.regulations.issued"]["text"] == "/"
     assert report.value("requests.new_received.total") == 0
     assert report.value("requests.new_received.natural_person") is None
     blank = [f for f in report.findings if f.rule == "structure.blank_cells"]
@@ -93,8 +93,8 @@ def test_every_cell_has_evidence_with_its_line() -> None:
     report = process_path(corpus_source("000_e2dc6b7d4e4a258e.txt")).report
     assert set(report.evidence) == set(report.cells())
     ev = report.evidence["active.punishment.decisions"]
-    assert ev.text == "18"
-    line = ev.origin["line"]
+    assert ev["text"] == "18"
+    line = ev["origin"]["line"]
     source = corpus_source("000_e2dc6b7d4e4a258e.txt").read_text(encoding="utf-8").splitlines()
     assert source[line - 1].strip() == "18"
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+from typing_extensions import TypedDict
+
 from pydantic import BaseModel, Field
 
 SCHEMA_VERSION = 1
@@ -36,13 +38,13 @@ class Section(BaseModel):
     text: str
 
 
-class Evidence(BaseModel):
+class Evidence(TypedDict):
     """What a cell literally said (`text`), where (`origin`), and any note kept beside the value."""
 
     text: str
-    origin: dict[str, Any] = Field(default_factory=dict)
-    annotation: str | None = None
-    confidence: float | None = None
+    origin: dict[str, Any]
+    annotation: str | None
+    confidence: float | None
 
 
 class Finding(BaseModel):

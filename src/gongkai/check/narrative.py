@@ -7,7 +7,7 @@ lists every reading it may have, and a finding is raised only when no reading fi
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from gongkai.check.registry import Context, Rule, rule
@@ -82,7 +82,7 @@ def _compare(
     r: Rule,
     ctx: Context,
     patterns: list[re.Pattern[str]],
-    readings: dict[str, tuple[str, ...]],
+    readings: Mapping[str, tuple[str, ...]],
     what: str,
     require: str = "",
 ) -> Iterator[Finding]:

@@ -46,5 +46,7 @@ def extract(doc: Document, source: Source) -> tuple[Report, Trace]:
         requests=tables.requests or None,
         review_litigation=tables.review_litigation or None,
         evidence=tables.evidence,
+        findings=[],
+        schema_version=1,
     )
     return report, trace

@@ -58,7 +58,7 @@ def match_request_label(norm: str) -> RowMatch | None:
         kind = "other_or_group" if g.key == "other_handling" else "group"
         return RowMatch(kind, g.key, True, g.number + g.label)
     number, body = split_numbering(norm)
-    if not body:
+    if not body or len(body) > 60:
         return None
     if number and body in _GROUP_BODIES and _GROUP_BODIES[body].number == number:
         g = _GROUP_BODIES[body]

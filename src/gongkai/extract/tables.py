@@ -173,8 +173,9 @@ class _Walker:
                 state = "requests"
                 i += 1
                 continue
-            req = match_request_label(it.norm) if state in (None, "active", "requests") else None
-            if req is not None and (state == "requests" or split_numbering(it.norm)[0]):
+            numbered = state in (None, "active", "requests") and (state == "requests" or split_numbering(it.norm)[0])
+            req = match_request_label(it.norm) if numbered else None
+            if req is not None:
                 state = "requests"
                 i = self._request(req, it, i)
                 if req.key == "carried_forward":
@@ -272,9 +273,12 @@ class _Walker:
         assert v is not None
         grid.setdefault(row, {})[col] = v.value
         path = f"{table}.{row}.{col}"
-        self.out.evidence[path] = Evidence.model_construct(
-            text=item.raw, origin=item.origin.as_dict(), annotation=v.annotation, confidence=item.confidence
-        )
+        self.out.evidence[path] = {
+            "text": item.raw,
+            "origin": item.origin.as_dict(),
+            "annotation": v.annotation,
+            "confidence": item.confidence,
+        }
         if v.blank:
             self.trace.blank_cells.append(path)
         if item.confidence is not None and item.confidence < 0.9:
