@@ -179,6 +179,34 @@ def _walk(objects: list[pdfium_c.FPDF_PAGEOBJECT], parent: Matrix, sink: _Sink, 
             _walk(kids, m, sink, depth + 1)
 
 
+def _char_box(handle: object, i: int, rect: pdfium_c.FS_RECTF, left: float, top: float) -> Char | None:
+    """A character's box: x from the font box when it is sane, else the glyph box; y from the
+    baseline and the font size, so every character of a line shares one band (pdfium's font
+    boxes are wrong for some embedded fonts, its glyph boxes vary with the glyph's shape)."""
+    lft, r, b, t = ctypes.c_double(), ctypes.c_double(), ctypes.c_double(), ctypes.c_double()
+    refs = (ctypes.byref(lft), ctypes.byref(r), ctypes.byref(b), ctypes.byref(t))
+    if not pdfium_c.FPDFText_GetCharBox(handle, i, *refs):
+        return None
+    ox, oy = ctypes.c_double(), ctypes.c_double()
+    pdfium_c.FPDFText_GetCharOrigin(handle, i, ctypes.byref(ox), ctypes.byref(oy))
+    m = pdfium_c.FS_MATRIX()
+    scale = 1.0
+    if pdfium_c.FPDFText_GetMatrix(handle, i, ctypes.byref(m)):
+        scale = abs(m.a * m.d - m.b * m.c) ** 0.5 or 1.0
+    size = pdfium_c.FPDFText_GetFontSize(handle, i) * scale
+    glyph_h = t.value - b.value
+    if not 0.5 <= size <= 200 or size < 0.8 * glyph_h:
+        size = max(glyph_h, 1.0)
+    x0, x1 = lft.value, r.value
+    cx = (x0 + x1) / 2
+    if pdfium_c.FPDFText_GetLooseCharBox(handle, i, ctypes.byref(rect)):
+        lw = rect.right - rect.left
+        if 0 < lw <= 1.5 * size and rect.left - 0.5 <= cx <= rect.right + 0.5:
+            x0, x1 = rect.left, rect.right
+    baseline = top - oy.value
+    return Char("", x0 - left, baseline - 0.88 * size, x1 - left, baseline + 0.12 * size)
+
+
 def _chars(page: pdfium.PdfPage, left: float, top: float) -> list[Char]:
     textpage = page.get_textpage()
     handle = textpage.raw
@@ -189,18 +217,12 @@ def _chars(page: pdfium.PdfPage, left: float, top: float) -> list[Char]:
             if pdfium_c.FPDFText_IsGenerated(handle, i) == 1:
                 continue
             code = pdfium_c.FPDFText_GetUnicode(handle, i)
-            if code in (0, 0xFFFE, 0xFFFF) or code < 32 and code not in (9,):
+            if code in (0, 0xFFFE, 0xFFFF) or code < 32:
                 continue
-            text = chr(code)
-            if not pdfium_c.FPDFText_GetLooseCharBox(handle, i, ctypes.byref(rect)):
-                continue
-            x0, x1 = rect.left - left, rect.right - left
-            t, b = top - rect.top, top - rect.bottom
-            if x1 < x0:
-                x0, x1 = x1, x0
-            if b < t:
-                t, b = b, t
-            out.append(Char(text, x0, t, x1, b))
+            ch = _char_box(handle, i, rect, left, top)
+            if ch is not None:
+                ch.text = chr(code)
+                out.append(ch)
     finally:
         textpage.close()
     return out
