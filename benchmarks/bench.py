@@ -24,7 +24,7 @@ CORPUS = ROOT / "tests" / "fixtures" / "corpus"
 
 
 def _text_sources() -> list[Path]:
-    return sorted([*(CORPUS / "seeds").glob("*.txt"), *(CORPUS / "excerpts").glob("*.txt"), *(CORPUS / "pdf").glob("*.txt")])
+    return sorted(p for folder in ("seeds", "excerpts", "pdf") for p in (CORPUS / folder).glob("*.txt"))
 
 
 def make_corpus(fmt: str, n: int, folder: Path) -> list[Path]:
@@ -54,15 +54,15 @@ def make_corpus(fmt: str, n: int, folder: Path) -> list[Path]:
 
 
 def run_one(fmt: str, n: int) -> dict[str, float]:
-    from gongkai.pipeline import process_path
+    from gongkai.pipeline import process_many, process_path
 
     with tempfile.TemporaryDirectory() as tmp:
         files = make_corpus(fmt, n, Path(tmp))
         process_path(files[0])  # warm up imports and caches
         start = time.perf_counter()
         cells = 0
-        for f in files:
-            cells += len(process_path(f).report.cells())
+        for res in process_many(files):
+            cells += len(res.report.cells())
         elapsed = time.perf_counter() - start
     peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return {"format": fmt, "reports": n, "seconds": elapsed, "per_second": n / elapsed, "cells": cells,

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from typing_extensions import TypedDict
-
 from pydantic import BaseModel, Field
+from typing_extensions import TypedDict
 
 SCHEMA_VERSION = 1
 Severity = Literal["error", "warning", "info"]

@@ -23,9 +23,17 @@ class Claim:
     number: float
 
 
-def _sentences(ctx: Context) -> Iterator[str]:
-    for para in ctx.trace.narrative:
-        yield from (s for s in re.split(r"[。；;！!\n]", para) if s)
+_SPLIT = re.compile(r"[。；;！!\n]")
+_HINT = re.compile(r"\d|未|没有")
+
+
+def _sentences(ctx: Context) -> list[str]:
+    """Sentences that could state a number (a digit, or a negation), computed once per report."""
+    cached = ctx.memo.get("sentences")
+    if cached is None:
+        cached = [s for para in ctx.trace.narrative for s in _SPLIT.split(para) if s and _HINT.search(s)]
+        ctx.memo["sentences"] = cached
+    return cached  # type: ignore[return-value]
 
 
 def _claims(ctx: Context, patterns: list[re.Pattern[str]], require: str = "") -> list[Claim]:

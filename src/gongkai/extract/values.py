@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from dataclasses import dataclass
+from functools import lru_cache
 
 _BLANK = {"", "/", "／", "-", "－", "—", "——", "–", "无", "\\", "×", "空", "N/A", "n/a"}
 _NUMBER = re.compile(

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class Origin:
+class Origin(NamedTuple):
     """Where a piece of text stood in the source.
 
     `line` is 1-based (text formats); `table`, `row`, `col` are 0-based grid coordinates of
@@ -28,8 +28,7 @@ class Origin:
 
     def as_dict(self) -> dict[str, object]:
         out: dict[str, object] = {}
-        for name in ("line", "table", "row", "col", "page"):
-            value = getattr(self, name)
+        for name, value in zip(self._fields[:5], self[:5], strict=True):
             if value is not None:
                 out[name] = value
         if self.bbox is not None:

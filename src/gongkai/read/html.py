@@ -16,7 +16,7 @@ import re
 from lxml import etree
 from lxml import html as lxml_html
 
-from gongkai.read.decode import decode_bytes, declared_charset
+from gongkai.read.decode import declared_charset, decode_bytes
 from gongkai.read.document import Cell, Document, Origin, Paragraph, Table
 from gongkai.read.errors import ReadError
 from gongkai.read.registry import Reader, register
@@ -27,7 +27,10 @@ _BLOCK_TAGS = {
     "th", "table", "tbody", "thead", "body", "html",
 }
 _DROP_TAGS = ("script", "style", "noscript", "iframe", "select", "button", "template", "svg")
-_MARKER = re.compile(r"(?:^|\s)[一二三四五六]\s*[、.．]\s*(?:总体情况|主动公开|收到和处理|政府信息公开行政复议|因政府信息公开|存在的主要问题|其他需要报告|工作基本情况)")
+_MARKER = re.compile(
+    r"(?:^|\s)[一二三四五六]\s*[、.．]\s*"
+    r"(?:总体情况|主动公开|收到和处理|政府信息公开行政复议|因政府信息公开|存在的主要问题|其他需要报告|工作基本情况)"
+)
 _TITLE = re.compile(r"(?:19|20)\d{2}\s*年\s*度?.{0,30}?信\s*息\s*公\s*开.{0,10}?年\s*度\s*报\s*告")
 _WS = re.compile(r"[ \t\r\f\v\u00a0\u3000]+")
 
@@ -38,9 +41,7 @@ def _text_of(el: etree._Element) -> str:
 
     def walk(node: etree._Element) -> None:
         tag = node.tag if isinstance(node.tag, str) else ""
-        if tag == "br":
-            parts.append("\n")
-        elif tag in _BLOCK_TAGS and parts and not parts[-1].endswith("\n"):
+        if tag == "br" or tag in _BLOCK_TAGS and parts and not parts[-1].endswith("\n"):
             parts.append("\n")
         if node.text and tag not in _DROP_TAGS:
             parts.append(node.text)

@@ -30,6 +30,7 @@ HEADING_HINT = re.compile(
     r"^\s*(?:#+\s*)?(?:\*\*)?\s*(?:[一二三四五六七八九十]+\s*[、.．]|\d\s*、)"
 )
 SHORT = 12
+_PAGE_START = set("-－—–第")
 
 
 @dataclass(slots=True)
@@ -80,7 +81,7 @@ def _classify(lines: list[str]) -> list[_Line]:
     layout_rows = sum(
         1
         for ln in lines
-        if "\t" not in ln and "|" not in ln and len(GAP.findall(ln.strip())) >= 1 and ln.strip()[-1:].isdigit()
+        if "  " in ln and "\t" not in ln and "|" not in ln and ln.rstrip()[-1:].isdigit() and GAP.search(ln.strip())
     )
     layout = layout_rows >= 6
     for no, raw in enumerate(lines, start=1):
@@ -89,7 +90,7 @@ def _classify(lines: list[str]) -> list[_Line]:
         if not stripped:
             out.append(_Line("blank", [], no))
             continue
-        if PAGE_NUMBER.match(stripped):
+        if stripped[0] in _PAGE_START and PAGE_NUMBER.match(stripped):
             continue
         if "|" in stripped and (stripped.startswith("|") or stripped.endswith("|") or " | " in stripped):
             if set(stripped) <= {"|", " "}:

@@ -129,7 +129,9 @@ def load_aliases(path: str | Path) -> dict[str, Alias]:
         )
         key = name_key(alias.name)
         if key in out and name_key(out[key].canonical) != name_key(alias.canonical):
-            raise StoreError(f"别名文件 {p} 第 {n} 行：“{alias.name}”已对应“{out[key].canonical}”，不能再对应“{alias.canonical}”")
+            raise StoreError(
+                f"别名文件 {p} 第 {n} 行：“{alias.name}”已对应“{out[key].canonical}”，不能再对应“{alias.canonical}”"
+            )
         out[key] = alias
     return out
 
@@ -201,7 +203,9 @@ def resolve_agency(conn: Connection, printed: str, aliases: dict[str, Alias] | N
     notice = None
     if found:
         names = conn.execute(select(agencies.c.name).where(agencies.c.id.in_(found))).scalars()
-        notice = f"单位名称“{printed}”可能对应多个已入库单位（{'、'.join(sorted(names))}），已单独建档；可用别名文件指定。"
+        notice = (
+            f"单位名称“{printed}”可能对应多个已入库单位（{'、'.join(sorted(names))}），已单独建档；可用别名文件指定。"
+        )
     return Resolution(new_id, notice)
 
 
