@@ -200,7 +200,7 @@ CASES: dict[str, Case] = {
                     "<p>三、收到和处理政府信息公开申请情况</p><p><img src='t2.png'></p>"
                     "<p>四、政府信息公开行政复议、行政诉讼情况</p><p><img src='t3.png'></p>"
                     "<p>五、存在的主要问题及改进情况</p><p>略</p><p>六、其他需要报告的事项</p><p>无</p></div></body></html>"
-                ).encode("utf-8"),
+                ).encode(),
                 "images.html",
             ).report
         ),
