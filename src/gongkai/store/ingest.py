@@ -26,7 +26,7 @@ from sqlalchemy import Connection, delete, func, insert, select, update
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 
 from gongkai.check import all_rules, check
-from gongkai.model import Evidence, Finding, Report
+from gongkai.model import Finding, Report
 from gongkai.pipeline import Result, expand_paths, process_bytes, process_many
 from gongkai.store.agencies import Alias, apply_aliases, resolve_agency
 from gongkai.store.db import Store
@@ -307,27 +307,26 @@ def _insert_cells(conn: Connection, rid: int, report: Report) -> None:
         ev = evidence_of(report, path)
         extra: dict[str, Any] | None = None
         if ev is not None:
-            extra = {k: v for k, v in (("origin", ev.origin), ("annotation", ev.annotation),
-                                       ("confidence", ev.confidence)) if v not in (None, {})}
+            extra = {k: v for k, v in ev.items() if k != "text" and v not in (None, {})}
         is_int = isinstance(value, int) and not isinstance(value, bool)
         rows.append({
             "report_id": rid,
             "path": path,
             "value_int": value if is_int else None,
             "value_real": float(value) if value is not None and not is_int else None,
-            "literal": ev.text if ev is not None else None,
+            "literal": ev.get("text") if ev is not None else None,
             "evidence": extra or None,
         })
     if rows:
         conn.execute(insert(cells), rows)
 
 
-def evidence_of(report: Report, path: str) -> Evidence | None:
-    """A cell's evidence whether the report was built by extraction (dicts) or loaded from JSON (models)."""
+def evidence_of(report: Report, path: str) -> dict[str, Any] | None:
+    """A cell's evidence as a plain dict (text, origin, annotation, confidence), or None."""
     ev: Any = report.evidence.get(path)
-    if ev is None or isinstance(ev, Evidence):
-        return ev
-    return Evidence.model_validate(ev)
+    if ev is None:
+        return None
+    return dict(ev) if not hasattr(ev, "model_dump") else ev.model_dump()
 
 
 def _insert_findings(conn: Connection, rid: int, items: list[Finding], origin: str, base: int) -> None:
