@@ -10,7 +10,14 @@ from __future__ import annotations
 from hypothesis import strategies as st
 
 from gongkai.model import Meta, Report, Section, Source
-from gongkai.standard import APPLICANT_COLUMNS, REQUEST_COLUMNS, REQUEST_GROUPS, REQUEST_ROWS, RESULT_ROWS_2021
+from gongkai.standard import (
+    APPLICANT_COLUMNS,
+    REQUEST_COLUMNS,
+    REQUEST_GROUPS,
+    REQUEST_ROWS,
+    RESULT_ROWS_2019,
+    RESULT_ROWS_2021,
+)
 
 SECTION_TITLES = [
     "一、总体情况",
@@ -21,18 +28,21 @@ SECTION_TITLES = [
     "六、其他需要报告的事项",
 ]
 REQUEST_KEYS = [c.key for c in REQUEST_COLUMNS]
-ROWS_2021 = [r for r in REQUEST_ROWS if r.key != "other"]
 
 small = st.integers(min_value=0, max_value=40)
 
 
 @st.composite
-def reports(draw: st.DrawFn) -> Report:
-    """A report whose tables satisfy every identity of the standard."""
+def reports(draw: st.DrawFn, templates: tuple[str, ...] = ("2021",)) -> Report:
+    """A report whose tables satisfy every identity of the standard, in one of `templates`."""
+    template = draw(st.sampled_from(templates))
+    old_active = template in ("2019", "mixed")
+    old_requests = template == "2019"
+    result_rows = RESULT_ROWS_2019 if old_requests else RESULT_ROWS_2021
     requests: dict[str, dict[str, int | float | None]] = {}
-    for key in RESULT_ROWS_2021:
+    for key in result_rows:
         requests[key] = {c: draw(st.integers(0, 6)) if draw(st.booleans()) else 0 for c in APPLICANT_COLUMNS}
-    requests["total_processed"] = {c: sum(int(requests[k][c] or 0) for k in RESULT_ROWS_2021) for c in APPLICANT_COLUMNS}
+    requests["total_processed"] = {c: sum(int(requests[k][c] or 0) for k in result_rows) for c in APPLICANT_COLUMNS}
     requests["carried_forward"] = {c: draw(st.integers(0, 5)) for c in APPLICANT_COLUMNS}
     requests["carried_over"] = {}
     requests["new_received"] = {}
@@ -43,27 +53,44 @@ def reports(draw: st.DrawFn) -> Report:
         requests["new_received"][c] = pool - carried
     for row in requests.values():
         row["total"] = sum(int(row[c] or 0) for c in APPLICANT_COLUMNS)
-    ordered = {r.key: requests[r.key] for r in ROWS_2021}
+    ordered = {r.key: requests[r.key] for r in REQUEST_ROWS if r.key in requests}
     review: dict[str, dict[str, int | float | None]] = {}
     for g in ("review", "litigation_direct", "litigation_after_review"):
         parts = {k: draw(small) for k in ("upheld", "corrected", "other", "pending")}
         review[g] = {**parts, "total": sum(parts.values())}
     fee_cents = draw(st.integers(0, 10_000_00))
     fee: int | float = fee_cents // 100 if fee_cents % 100 == 0 else fee_cents / 100
-    active: dict[str, dict[str, int | float | None]] = {
-        "regulations": {"issued": draw(small), "repealed": draw(small), "in_force": draw(small)},
-        "normative_documents": {"issued": draw(small), "repealed": draw(small), "in_force": draw(small)},
-        "licensing": {"decisions": draw(st.integers(0, 5000))},
-        "punishment": {"decisions": draw(st.integers(0, 5000))},
-        "coercion": {"decisions": draw(small)},
-        "fees": {"amount": fee},
-    }
-    year = draw(st.integers(2021, 2025))
+    if old_active:
+        items = {"previous": draw(small), "change": draw(st.integers(-9, 9)), "decisions": draw(small)}
+        active: dict[str, dict[str, int | float | None]] = {
+            "regulations": {"made": draw(small), "published": draw(small), "total": draw(small)},
+            "normative_documents": {"made": draw(small), "published": draw(small), "total": draw(small)},
+            "licensing": dict(items),
+            "other_services": {"previous": draw(small), "change": draw(small), "decisions": draw(small)},
+            "punishment": {"previous": draw(small), "change": draw(small), "decisions": draw(st.integers(0, 5000))},
+            "coercion": {"previous": draw(small), "change": draw(small), "decisions": draw(small)},
+            "fees": {"previous": draw(small), "change": draw(small)},
+            "procurement": {"items": draw(small), "amount": draw(st.integers(0, 900000))},
+        }
+    else:
+        active = {
+            "regulations": {"issued": draw(small), "repealed": draw(small), "in_force": draw(small)},
+            "normative_documents": {"issued": draw(small), "repealed": draw(small), "in_force": draw(small)},
+            "licensing": {"decisions": draw(st.integers(0, 5000))},
+            "punishment": {"decisions": draw(st.integers(0, 5000))},
+            "coercion": {"decisions": draw(small)},
+            "fees": {"amount": fee},
+        }
+    year = draw(st.integers(2019, 2020)) if template == "2019" else draw(st.integers(2021, 2025))
     agency = draw(st.sampled_from(["巫山县巫峡镇人民政府", "石家庄市教育局", "洪泽区人民政府", "西咸新区底张街道办事处"]))
     sections = [Section(no=i + 1, title=t[2:], text="本部分内容从略。") for i, t in enumerate(SECTION_TITLES)]
     return Report(
         source=Source(path="synthetic", sha256="", kind="text"),
-        meta=Meta(agency=agency, year=year, template="2021", published=f"{year + 1}-01-2{draw(st.integers(0, 8))}"),
+        meta=Meta(
+            agency=agency,
+            year=year,
+            template=template,  # type: ignore[arg-type]
+            published=f"{year + 1}-01-2{draw(st.integers(0, 8))}"),
         sections=sections,
         active=active,
         requests=ordered,
@@ -82,7 +109,7 @@ def _v(value: int | float | None) -> str:
 def grids(report: Report) -> dict[str, list[list[str]]]:
     """The three tables as rows of cell texts, laid out like the official template."""
     a = report.active or {}
-    active = [
+    active = _active_2019(a) if "made" in a["regulations"] else [
         ["第二十条第（一）项"],
         ["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"],
         ["规章", *(_v(a["regulations"][k]) for k in ("issued", "repealed", "in_force"))],
@@ -106,7 +133,7 @@ def grids(report: Report) -> dict[str, list[list[str]]]:
     ]
     groups = {g.key: g for g in REQUEST_GROUPS}
     started: set[str] = set()
-    for row in ROWS_2021:
+    for row in (r for r in REQUEST_ROWS if r.key in req):
         values = [_v(req[row.key][c]) for c in REQUEST_KEYS]
         if row.group is None:
             requests.append([row.full_label, *values])
@@ -137,6 +164,33 @@ def grids(report: Report) -> dict[str, list[list[str]]]:
         ],
     ]
     return {"active": active, "requests": requests, "review": review}
+
+
+def _active_2019(a: dict[str, dict[str, int | float | None]]) -> list[list[str]]:
+    def row(label: str, key: str, cols: tuple[str, ...]) -> list[str]:
+        return [label, *(_v(a[key][c]) for c in cols)]
+
+    items = ("previous", "change", "decisions")
+    return [
+        ["第二十条第（一）项"],
+        ["信息内容", "本年新制作数量", "本年新公开数量", "对外公开总数量"],
+        row("规章", "regulations", ("made", "published", "total")),
+        row("规范性文件", "normative_documents", ("made", "published", "total")),
+        ["第二十条第（五）项"],
+        ["信息内容", "上一年项目数量", "本年增/减", "处理决定数量"],
+        row("行政许可", "licensing", items),
+        row("其他对外管理服务事项", "other_services", items),
+        ["第二十条第（六）项"],
+        ["信息内容", "上一年项目数量", "本年增/减", "处理决定数量"],
+        row("行政处罚", "punishment", items),
+        row("行政强制", "coercion", items),
+        ["第二十条第（八）项"],
+        ["信息内容", "上一年项目数量", "本年增/减"],
+        row("行政事业性收费", "fees", ("previous", "change")),
+        ["第二十条第（九）项"],
+        ["信息内容", "采购项目数量", "采购总金额"],
+        row("政府集中采购", "procurement", ("items", "amount")),
+    ]
 
 
 def _document(report: Report, tables: dict[str, str]) -> str:

@@ -1,0 +1,204 @@
+"""Word reports (.docx; old .doc and WPS .wps through LibreOffice): paragraphs and table grids.
+
+* The body is walked in order, so paragraphs and tables interleave as in the document
+  (content controls, `w:sdt`, are looked into).
+* Tables become grids from their XML: `w:gridSpan` and `w:gridBefore` place cells in grid
+  columns, `w:vMerge` continuations are left out, so a merged cell appears once, at its
+  top-left position, with that position as its origin.
+* Cell text keeps its line breaks (paragraphs and `w:br`) as "\\n".
+* A document whose statistical tables are pictures (images, no `w:tbl`) gets a note.
+
+The XML is parsed with python-docx's element classes directly from the package: opening
+the whole document model (styles, numbering, settings) costs more than reading the report.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+import tempfile
+import zipfile
+from pathlib import Path
+
+from docx.oxml import parse_xml
+from docx.oxml.ns import qn
+
+from gongkai.read.document import Block, Cell, Document, Origin, Paragraph, Table
+from gongkai.read.errors import ReadError
+from gongkai.read.registry import Reader, register
+
+OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+EXTENSIONS = (".docx", ".doc", ".wps", ".docm", ".dot", ".dotx", ".wpt")
+CONVERT_TIMEOUT = 180
+
+_P, _TBL, _TR, _TC, _SDT, _SDT_CONTENT = qn("w:p"), qn("w:tbl"), qn("w:tr"), qn("w:tc"), qn("w:sdt"), qn("w:sdtContent")
+_T, _TAB, _BR, _CR, _DRAWING, _PICT = qn("w:t"), qn("w:tab"), qn("w:br"), qn("w:cr"), qn("w:drawing"), qn("w:pict")
+_CUSTOM = qn("w:customXml")
+_HMERGE = qn("w:hMerge")
+
+
+def paragraph_text(p: object) -> str:
+    """Text of one w:p: runs, tabs as spaces, breaks as newlines (text boxes included)."""
+    parts: list[str] = []
+    for el in p.iter(_T, _TAB, _BR, _CR):  # type: ignore[attr-defined]
+        tag = el.tag
+        if tag == _T:
+            parts.append(el.text or "")
+        elif tag == _TAB:
+            parts.append("\t")
+        elif tag == _CR or el.get(qn("w:type")) in (None, "textWrapping"):
+            parts.append("\n")
+    return "".join(parts)
+
+
+def _cell_text(tc: object) -> str:
+    lines: list[str] = []
+    for child in tc:  # type: ignore[attr-defined]
+        if child.tag == _P:
+            lines.extend(paragraph_text(child).split("\n"))
+        elif child.tag == _TBL:  # a nested table: its cells' text, in order
+            lines.extend(paragraph_text(p) for p in child.iter(_P))
+        elif child.tag in (_SDT, _CUSTOM):
+            lines.extend(paragraph_text(p) for p in child.iter(_P))
+    return "\n".join(ln for ln in lines if ln.strip())
+
+
+def table_grid(tbl: object, index: int) -> Table:
+    """Rows of cells, each merged cell once at its top-left grid position."""
+    rows: list[list[Cell]] = []
+    above: dict[int, bool] = {}  # grid columns whose cell continues downwards (vMerge)
+    for r, tr in enumerate(tbl.iter(_TR)):  # type: ignore[attr-defined]
+        if tr.getparent() is not tbl and tr.getparent().tag != _SDT_CONTENT:
+            continue  # rows of a nested table
+        row: list[Cell] = []
+        col = getattr(tr, "grid_before", 0) or 0
+        for tc in tr.iterchildren(_TC):
+            span = max(1, int(getattr(tc, "grid_span", 1) or 1))
+            vmerge = getattr(tc, "vMerge", None)
+            tc_pr = tc.tcPr
+            hmerge = tc_pr.find(_HMERGE) if tc_pr is not None else None
+            continues = (vmerge == "continue" and above.get(col, False)) or (
+                hmerge is not None and hmerge.get(qn("w:val")) != "restart"
+            )
+            if not continues:
+                row.append(Cell(_cell_text(tc), Origin(table=index, row=r, col=col)))
+            for k in range(span):
+                above[col + k] = vmerge is not None or (continues and above.get(col + k, False))
+            col += span
+        rows.append(row)
+    return Table([r for r in rows if r] or [[]], Origin(table=index))
+
+
+def _body_children(body: object) -> list[object]:
+    out: list[object] = []
+    for child in body:  # type: ignore[attr-defined]
+        if child.tag in (_SDT, _CUSTOM):
+            content = child.find(_SDT_CONTENT) if child.tag == _SDT else child
+            if content is not None:
+                out.extend(_body_children(content))
+        else:
+            out.append(child)
+    return out
+
+
+def parse_document_xml(xml: bytes) -> Document:
+    """The Document of one word/document.xml."""
+    try:
+        root = parse_xml(xml)
+    except Exception as exc:  # lxml raises XMLSyntaxError; keep the batch going
+        raise ReadError("bad_docx", f"Word 文档内容（document.xml）无法解析：{exc}") from exc
+    body = root.find(qn("w:body"))
+    if body is None:
+        raise ReadError("bad_docx", "Word 文档中没有正文内容")
+    blocks: list[Block] = []
+    line = 0
+    tables = 0
+    pictures = 0
+    for child in _body_children(body):
+        if child.tag == _P:
+            pictures += sum(1 for _ in child.iter(_DRAWING, _PICT))
+            for text in paragraph_text(child).split("\n"):
+                text = text.strip()
+                if text:
+                    line += 1
+                    blocks.append(Paragraph(text, Origin(line=line)))
+        elif child.tag == _TBL:
+            blocks.append(table_grid(child, tables))
+            tables += 1
+    notes: list[str] = []
+    if tables == 0 and pictures:
+        notes.append(
+            f"文档中没有表格，但有{pictures}张图片：统计表格似乎是以图片形式插入的，无法直接读取其中的数字"
+        )
+    return Document(blocks, "docx", notes)
+
+
+def _docx_xml(data: bytes) -> bytes:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            names = set(zf.namelist())
+            if "word/document.xml" not in names:
+                raise ReadError("not_docx", "这个压缩文件不是 Word 文档（缺少 word/document.xml），无法读取")
+            return zf.read("word/document.xml")
+    except zipfile.BadZipFile as exc:
+        raise ReadError("bad_docx", "Word 文件已损坏或不完整（zip 结构错误），无法读取") from exc
+    except (zipfile.LargeZipFile, NotImplementedError, OSError, EOFError) as exc:
+        raise ReadError("bad_docx", f"Word 文件无法解压：{exc}") from exc
+
+
+def _office() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def convert_with_libreoffice(data: bytes, name: str) -> bytes:
+    """Convert an old binary Word/WPS file to .docx bytes with LibreOffice (headless)."""
+    office = _office()
+    if office is None:
+        raise ReadError(
+            "needs_libreoffice",
+            "读取 .doc / .wps 旧格式文件需要 LibreOffice，但系统中没有找到 soffice 命令；"
+            "请先安装，例如：apt-get install libreoffice-writer",
+        )
+    suffix = Path(name).suffix.lower() or ".doc"
+    with tempfile.TemporaryDirectory(prefix="gongkai-lo-") as tmp:
+        src = Path(tmp) / f"input{suffix}"
+        src.write_bytes(data)
+        profile = Path(tmp) / "profile"
+        cmd = [
+            office, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
+            "--convert-to", "docx", "--outdir", tmp, str(src),
+        ]
+        try:
+            subprocess.run(cmd, capture_output=True, timeout=CONVERT_TIMEOUT, check=False)
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            raise ReadError("convert_failed", f"LibreOffice 转换 {suffix} 文件失败：{exc}") from exc
+        out = Path(tmp) / "input.docx"
+        if not out.exists():
+            raise ReadError("convert_failed", f"LibreOffice 无法转换这个 {suffix} 文件，文件可能已损坏")
+        return out.read_bytes()
+
+
+def read_docx(data: bytes, name: str = "") -> Document:
+    """Read .docx bytes (or .doc/.wps bytes, converted first) into a Document."""
+    if data.startswith(OLE2) or data.lstrip().startswith(b"{\\rtf"):
+        data = convert_with_libreoffice(data, name)
+    elif not data.startswith(b"PK"):
+        raise ReadError("bad_docx", "文件不是有效的 Word 文档（既不是 .docx 也不是 .doc 格式），可能已损坏或扩展名有误")
+    return parse_document_xml(_docx_xml(data))
+
+
+def _sniff(name: str, head: bytes) -> bool:
+    lower = name.lower()
+    by_ext = lower.endswith(EXTENSIONS)
+    if head.startswith(b"PK"):
+        return by_ext or b"word/" in head
+    if head.startswith(OLE2):
+        return by_ext
+    if by_ext:
+        probe = head[:2048].lower()
+        return not (b"<html" in probe or b"<!doctype" in probe or b"<table" in probe or b"mime-version" in probe)
+    return False
+
+
+register(Reader("docx", _sniff, read_docx, (".docx", ".doc", ".wps")))
