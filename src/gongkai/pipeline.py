@@ -54,16 +54,9 @@ def process_bytes(data: bytes, path: str | Path, previous: Report | None = None)
     try:
         doc = read_bytes(data, p.name)
     except ReadError as exc:
-        trace = Trace(read_error=(exc.code, exc.message))
-        report = Report(source=source, meta=Meta())
-        report.findings = check(report, trace, only={"extraction.unreadable"})
-        return Result(p, report, trace, exc)
+        return _unreadable(p, source, exc)
     except Exception as exc:  # a reader bug must not stop a batch
-        err = ReadError("reader_crash", f"读取时出错（{type(exc).__name__}: {exc}）")
-        trace = Trace(read_error=(err.code, err.message))
-        report = Report(source=source, meta=Meta())
-        report.findings = check(report, trace, only={"extraction.unreadable"})
-        return Result(p, report, trace, err)
+        return _unreadable(p, source, ReadError("reader_crash", f"读取时出错（{type(exc).__name__}: {exc}）"))
     source.kind = doc.kind
     report, trace = extract(doc, source)
     report.findings = check(report, trace, previous)
@@ -77,12 +70,16 @@ def process_path(path: str | Path, previous: Report | None = None) -> Result:
         data = p.read_bytes()
     except OSError as exc:
         source = Source(path=str(p), sha256="", kind=_kind_of(p.name))
-        err = ReadError("io", f"无法打开文件：{exc.strerror or exc}")
-        trace = Trace(read_error=(err.code, err.message))
-        report = Report(source=source, meta=Meta())
-        report.findings = check(report, trace, only={"extraction.unreadable"})
-        return Result(p, report, trace, err)
+        return _unreadable(p, source, ReadError("io", f"无法打开文件：{exc.strerror or exc}"))
     return process_bytes(data, p, previous)
+
+
+def _unreadable(path: Path, source: Source, err: ReadError) -> Result:
+    """An empty report whose only finding names why the file could not be read."""
+    trace = Trace(read_error=(err.code, err.message))
+    report = Report(source=source, meta=Meta())
+    report.findings = check(report, trace, only={"extraction.unreadable"})
+    return Result(path, report, trace, err)
 
 
 def expand_paths(paths: Iterable[str | Path]) -> list[Path]:

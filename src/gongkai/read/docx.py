@@ -67,25 +67,29 @@ def _cell_text(tc: object) -> str:
 def table_grid(tbl: object, index: int) -> Table:
     """Rows of cells, each merged cell once at its top-left grid position."""
     rows: list[list[Cell]] = []
-    above: dict[int, bool] = {}  # grid columns whose cell continues downwards (vMerge)
-    for r, tr in enumerate(tbl.iter(_TR)):  # type: ignore[attr-defined]
+    above: set[int] = set()  # grid columns whose cell may continue downwards (vMerge)
+    r = -1
+    for tr in tbl.iter(_TR):  # type: ignore[attr-defined]
         if tr.getparent() is not tbl and tr.getparent().tag != _SDT_CONTENT:
             continue  # rows of a nested table
+        r += 1
         row: list[Cell] = []
+        here: set[int] = set()
         col = getattr(tr, "grid_before", 0) or 0
         for tc in tr.iterchildren(_TC):
             span = max(1, int(getattr(tc, "grid_span", 1) or 1))
             vmerge = getattr(tc, "vMerge", None)
             tc_pr = tc.tcPr
             hmerge = tc_pr.find(_HMERGE) if tc_pr is not None else None
-            continues = (vmerge == "continue" and above.get(col, False)) or (
+            continues = (vmerge == "continue" and col in above) or (
                 hmerge is not None and hmerge.get(qn("w:val")) != "restart"
             )
             if not continues:
                 row.append(Cell(_cell_text(tc), Origin(table=index, row=r, col=col)))
-            for k in range(span):
-                above[col + k] = vmerge is not None or (continues and above.get(col + k, False))
+            if vmerge is not None:
+                here.update(range(col, col + span))
             col += span
+        above = here
         rows.append(row)
     return Table([r for r in rows if r] or [[]], Origin(table=index))
 

@@ -42,7 +42,9 @@ _TEXT = {"region": agencies.c.region, "level": agencies.c.level, "template": rep
          "kind": reports.c.source_kind, "published": reports.c.published}
 _TRUE = {"true", "1", "yes", "是", "真"}
 _FALSE = {"false", "0", "no", "否", "假"}
-FIELD_NAMES = "year、version、errors、warnings、agency、region、level、template、kind、published、has_errors、rule 或单元格路径"
+FIELD_NAMES = (
+    "year、version、errors、warnings、agency、region、level、template、kind、published、has_errors、rule 或单元格路径"
+)
 
 
 @dataclass(frozen=True)
