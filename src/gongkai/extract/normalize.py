@@ -45,15 +45,12 @@ _TRANS = str.maketrans(
 )
 
 
+_TRADITIONAL_RE = re.compile("[" + "".join(sorted(_TRADITIONAL)) + "]")
+
+
 def is_traditional(text: str) -> bool:
     """True when the text is written in traditional script (a few telltale characters suffice)."""
-    hits = 0
-    for ch in text:
-        if ch in _TRADITIONAL:
-            hits += 1
-            if hits >= 5:
-                return True
-    return False
+    return len(_TRADITIONAL_RE.findall(text, 0, 20000)) >= 5
 
 
 @lru_cache(maxsize=1)

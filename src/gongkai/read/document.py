@@ -27,6 +27,8 @@ class Origin(NamedTuple):
     bbox: tuple[float, float, float, float] | None = None
 
     def as_dict(self) -> dict[str, object]:
+        if self.table is None and self.page is None and self.row is None:  # the common text case
+            return {"line": self.line} if self.col is None else {"line": self.line, "col": self.col}
         out: dict[str, object] = {}
         for name, value in zip(self._fields[:5], self[:5], strict=True):
             if value is not None:
