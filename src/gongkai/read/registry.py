@@ -77,4 +77,22 @@ def _load_builtin() -> None:
         except ModuleNotFoundError as exc:
             if exc.name and exc.name.startswith("gongkai.read."):
                 continue  # that reader is not part of this build
-            raise
+            _register_missing(module, exc.name or "?")
+
+
+_EXTENSIONS = {"docx": (".docx", ".doc", ".wps"), "pdf": (".pdf",), "image": (".png", ".jpg", ".jpeg")}
+
+
+def _register_missing(module: str, package: str) -> None:
+    """A reader whose library is not installed still claims its files, with a clear error."""
+    exts = _EXTENSIONS.get(module, ())
+
+    def sniff(name: str, head: bytes) -> bool:
+        return name.lower().endswith(exts)
+
+    def read(data: bytes, name: str) -> Document:
+        raise ReadError(
+            "missing_dependency", f"读取 {Path(name).suffix} 文件需要安装 Python 包 {package}（pip install {package}）"
+        )
+
+    _READERS.append(Reader(module, sniff, read, exts))
