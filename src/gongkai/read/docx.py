@@ -57,9 +57,7 @@ def _cell_text(tc: object) -> str:
     for child in tc:  # type: ignore[attr-defined]
         if child.tag == _P:
             lines.extend(paragraph_text(child).split("\n"))
-        elif child.tag == _TBL:  # a nested table: its cells' text, in order
-            lines.extend(paragraph_text(p) for p in child.iter(_P))
-        elif child.tag in (_SDT, _CUSTOM):
+        elif child.tag in (_TBL, _SDT, _CUSTOM):  # nested table, content control: their text in order
             lines.extend(paragraph_text(p) for p in child.iter(_P))
     return "\n".join(ln for ln in lines if ln.strip())
 
