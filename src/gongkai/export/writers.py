@@ -1,0 +1,145 @@
+"""Writers for the export tables: CSV (UTF-8 with BOM, for Excel/WPS), XLSX, Parquet, JSON.
+
+Numbers stay numbers and blanks stay blank: CSV and JSON write integers and decimals exactly as
+stored (Python's shortest round-trip form); XLSX and Parquet hold them as numbers (doubles).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterable, Iterator
+from itertools import islice
+from pathlib import Path
+from typing import IO, Any
+
+from gongkai.export.tables import Column, Table
+
+FORMATS = ("csv", "xlsx", "parquet", "json")
+_XLSX_MAX_ROWS = 1_048_576
+
+
+class ExportError(Exception):
+    """An export problem a user can act on (Chinese message)."""
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return repr(value)
+    return str(value)
+
+
+def write_csv(table: Table, out: IO[str], labels: str = "key") -> int:
+    """Write the table as CSV to an open text stream; returns the number of data rows."""
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([c.header(labels) for c in table.columns])
+    n = 0
+    for row in table.rows:
+        writer.writerow([_text(v) for v in row])
+        n += 1
+    return n
+
+
+def write_json(table: Table, out: IO[str], labels: str = "key") -> int:
+    """Write the table as a JSON array of objects (null for blank), streamed; returns the row count."""
+    keys = [c.header(labels) for c in table.columns]
+    out.write("[")
+    n = 0
+    for row in table.rows:
+        out.write(",\n" if n else "\n")
+        out.write(json.dumps(dict(zip(keys, row, strict=True)), ensure_ascii=False))
+        n += 1
+    out.write("\n]\n")
+    return n
+
+
+def write_xlsx(tables: list[Table], path: Path, labels: str = "zh") -> dict[str, int]:
+    """One sheet per table (宽表/长表 or wide/long), header frozen and bold, numbers as numbers.
+
+    A table longer than an Excel sheet continues on a second sheet (长表2 …).
+    """
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_numbers": False,
+                                           "strings_to_formulas": False, "strings_to_urls": False})
+    head = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True,
+                            "valign": "top"})
+    counts: dict[str, int] = {}
+    try:
+        for table in tables:
+            name = table.zh if labels == "zh" else table.name
+            counts[table.name] = _xlsx_table(book, head, table, name, labels)
+    finally:
+        book.close()
+    return counts
+
+
+def _xlsx_sheet(book: Any, head: Any, columns: list[Column], name: str, labels: str) -> Any:
+    sheet = book.add_worksheet(name)
+    for j, col in enumerate(columns):
+        sheet.write_string(0, j, col.header(labels), head)
+        width = 12 if col.kind in ("int", "num", "bool") else 24
+        sheet.set_column(j, j, max(width, min(40, len(col.header(labels)) * 2)) if j > 1 else width)
+    sheet.freeze_panes(1, 2 if len(columns) > 2 else 0)
+    sheet.set_row(0, 48)
+    return sheet
+
+
+def _xlsx_table(book: Any, head: Any, table: Table, name: str, labels: str) -> int:
+    part = 1
+    sheet = _xlsx_sheet(book, head, table.columns, name, labels)
+    i = n = 0
+    for row in table.rows:
+        if i + 1 >= _XLSX_MAX_ROWS:
+            part += 1
+            sheet = _xlsx_sheet(book, head, table.columns, f"{name}{part}", labels)
+            i = 0
+        i += 1
+        n += 1
+        for j, value in enumerate(row):
+            if value is None:
+                continue
+            if isinstance(value, bool):
+                sheet.write_boolean(i, j, value)
+            elif isinstance(value, int | float):
+                sheet.write_number(i, j, value)
+            else:
+                sheet.write_string(i, j, str(value))
+    return n
+
+
+def _batches(rows: Iterable[list[Any]], n: int) -> Iterator[list[list[Any]]]:
+    it = iter(rows)
+    while chunk := list(islice(it, n)):
+        yield chunk
+
+
+def write_parquet(table: Table, path: Path, labels: str = "key", batch: int = 20_000) -> int:
+    """Write the table as Parquet in row groups of `batch` rows (needs the optional pyarrow)."""
+    try:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+    except ImportError:
+        raise ExportError("导出 Parquet 需要 pyarrow：请安装 pip install 'gongkai[parquet]'") from None
+    types = {"int": pa.int64(), "num": pa.float64(), "str": pa.string(), "bool": pa.bool_()}
+    schema = pa.schema([pa.field(c.header(labels), types[c.kind]) for c in table.columns])
+    n = 0
+    with pq.ParquetWriter(str(path), schema) as writer:
+        for chunk in _batches(table.rows, batch):
+            arrays = [
+                pa.array([_num(r[j]) if c.kind == "num" else r[j] for r in chunk], type=types[c.kind])
+                for j, c in enumerate(table.columns)
+            ]
+            writer.write_batch(pa.record_batch(arrays, schema=schema))
+            n += len(chunk)
+        if n == 0:
+            writer.write_table(schema.empty_table())
+    return n
+
+
+def _num(v: Any) -> float | None:
+    return None if v is None else float(v)
