@@ -224,3 +224,173 @@ def docx_bytes(rep: Report) -> bytes:
     out = io.BytesIO()
     d.save(out)
     return out.getvalue()
+
+
+# ---------------------------------------------------------------------------------- PDF
+@dataclass
+class PdfLayout:
+    """How a PDF report is drawn: the variations real WPS/Word exports show."""
+
+    ruled: bool = True
+    vertical_label: bool = True
+    fake_bold: bool = False
+    break_after_request_row: int | None = None  # force a page break inside table 三 after this grid row
+    repeat_header: bool = False
+    page_numbers: bool = True
+    font_size: float = 9.0
+
+
+def cjk_font() -> str:
+    """Register a CJK font with reportlab: an installed TrueType one if any, else a built-in CID font."""
+    from reportlab.pdfbase import pdfmetrics
+
+    for path, index in (("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", 0),
+                        ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 2),
+                        ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", 0)):
+        if Path(path).exists():
+            from reportlab.pdfbase.ttfonts import TTFont
+
+            if "CJK" not in pdfmetrics.getRegisteredFontNames():
+                pdfmetrics.registerFont(TTFont("CJK", path, subfontIndex=index))
+            return "CJK"
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    return "STSong-Light"
+
+
+def has_embedded_cjk_font() -> bool:
+    return cjk_font() == "CJK"
+
+
+def _wrap(text: str, width: float, font: str, size: float) -> list[str]:
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    lines: list[str] = []
+    cur = ""
+    for ch in text:
+        if cur and stringWidth(cur + ch, font, size) > width:
+            lines.append(cur)
+            cur = ""
+        cur += ch
+    if cur:
+        lines.append(cur)
+    return lines or [""]
+
+
+PAGE_W, PAGE_H, MARGIN, BOTTOM = 595.0, 842.0, 60.0, 70.0
+
+
+def pdf_bytes(rep: Report, layout: PdfLayout | None = None) -> bytes:
+    """The report as a PDF drawn the way WPS/Word exports look, in the given layout."""
+    from reportlab.pdfgen import canvas
+
+    lay = layout or PdfLayout()
+    font = cjk_font()
+    size = lay.font_size
+    ops: list[list[tuple]] = [[]]  # per page: ("text", x, y_top, s) | ("rect", x0, top, x1, bottom)
+    state = {"y": MARGIN}
+
+    def new_page() -> None:
+        ops.append([])
+        state["y"] = MARGIN
+
+    def para(text: str) -> None:
+        for line in _wrap(text, PAGE_W - 2 * MARGIN, font, 11):
+            if state["y"] + 18 > PAGE_H - BOTTOM:
+                new_page()
+            ops[-1].append(("text", MARGIN, state["y"], line, 11))
+            state["y"] += 18
+
+    def table(t: TTable, break_after: int | None = None) -> None:
+        scale = (PAGE_W - 2 * MARGIN) / sum(t.widths)
+        widths = [w * scale for w in t.widths]
+        xs = [MARGIN + sum(widths[:k]) for k in range(t.ncols + 1)]
+        heights = [18.0] * t.nrows
+        for c in t.cells:
+            if c.vertical:
+                continue
+            w = xs[c.c + c.cs] - xs[c.c] - 4
+            need = len(_wrap(c.text, w, font, size)) * (size + 2) + 6
+            if need > 18 * c.rs:
+                for r in range(c.r, c.r + c.rs):
+                    heights[r] = max(heights[r], need / c.rs)
+        rows_at: list[tuple[int, float, float]] = []  # (page, top, bottom) of each grid row
+        for r in range(t.nrows):
+            page_full = state["y"] + heights[r] > PAGE_H - BOTTOM
+            forced = break_after is not None and r == break_after + 1
+            if page_full or forced:
+                new_page()
+                if lay.repeat_header and t.header_rows and r >= t.header_rows:
+                    tops = [state["y"] + sum(heights[:k]) for k in range(t.header_rows + 1)]
+                    for c in t.cells:
+                        if c.r < t.header_rows:
+                            _cell_ops(ops[-1], c, xs, tops[c.r], tops[min(c.r + c.rs, t.header_rows)], font, size, lay)
+                    state["y"] = tops[-1]
+            rows_at.append((len(ops) - 1, state["y"], state["y"] + heights[r]))
+            state["y"] += heights[r]
+        own = rows_at
+        for c in t.cells:
+            parts: dict[int, list[float]] = {}
+            for r in range(c.r, c.r + c.rs):
+                page, top, bottom = own[r]
+                span = parts.setdefault(page, [top, bottom])
+                span[0], span[1] = min(span[0], top), max(span[1], bottom)
+            for k, (page, (top, bottom)) in enumerate(sorted(parts.items())):
+                _cell_ops(ops[page], c if k == 0 else TCell(c.r, c.c, "", c.rs, c.cs), xs, top, bottom, font, size,
+                          lay)
+        state["y"] += 10
+
+    para(title(rep))
+    para(PARAGRAPHS_BEFORE[0])
+    para(PARAGRAPHS_BEFORE[1].format(agency=rep.agency))
+    para(PARAGRAPHS_BEFORE[2])
+    table(active_table(rep))
+    para(PARAGRAPHS_MID[0])
+    table(requests_table(rep, lay.vertical_label), lay.break_after_request_row)
+    para(PARAGRAPHS_MID2[0])
+    table(review_table(rep))
+    for text in PARAGRAPHS_AFTER:
+        para(text.format(agency=rep.agency, year_next=rep.year + 1))
+
+    out = io.BytesIO()
+    cv = canvas.Canvas(out, pagesize=(PAGE_W, PAGE_H))
+    for n, page_ops in enumerate(ops, start=1):
+        for op in page_ops:
+            if op[0] == "text":
+                _, x, top, s, fs = op
+                cv.setFont(font, fs)
+                cv.drawString(x, PAGE_H - top - fs, s)
+                if lay.fake_bold:
+                    cv.drawString(x + 0.3, PAGE_H - top - fs, s)
+            else:
+                _, x0, top, x1, bottom = op
+                cv.setLineWidth(0.5)
+                cv.rect(x0, PAGE_H - bottom, x1 - x0, bottom - top, stroke=1, fill=0)
+        if lay.page_numbers:
+            cv.setFont(font, 10)
+            cv.drawCentredString(PAGE_W / 2, 40, f"-{n}-")
+        cv.showPage()
+    cv.save()
+    return out.getvalue()
+
+
+def _cell_ops(page_ops: list, c: TCell, xs: list[float], top: float, bottom: float, font: str, size: float,
+              lay: PdfLayout) -> None:
+    x0, x1 = xs[c.c], xs[c.c + c.cs]
+    if lay.ruled:
+        page_ops.append(("rect", x0, top, x1, bottom))
+    if not c.text:
+        return
+    if c.vertical:
+        step = min(size + 3, (bottom - top - 4) / len(c.text))
+        y = top + (bottom - top - step * len(c.text)) / 2
+        for ch in c.text:
+            page_ops.append(("text", x0 + (x1 - x0 - size) / 2, y, ch, size))
+            y += step
+        return
+    lines = _wrap(c.text, x1 - x0 - 4, font, size)
+    y = top + (bottom - top - len(lines) * (size + 2)) / 2
+    for line in lines:
+        page_ops.append(("text", x0 + 2, y, line, size))
+        y += size + 2
