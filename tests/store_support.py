@@ -104,3 +104,23 @@ def variant(
     out = tmp / name
     out.write_text(body, encoding="utf-8")
     return out
+
+
+def town_name(i: int) -> str:
+    """A distinct Chinese town name for index i (three characters of 20 + 镇)."""
+    chars = "甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉"
+    return "".join(chars[(i // 20**k) % 20] for k in (2, 1, 0)) + "镇"
+
+
+def many_reports(tmp: Path, n: int, years: int = 4) -> list[Path]:
+    """`n` distinct real-shaped reports: seed 000 under other towns' names and years, numbers varied."""
+    base = SEED_000.read_text(encoding="utf-8")
+    out = []
+    for i in range(n):
+        town, year = town_name(i // years), 2020 + i % years
+        body = base.replace("巫山县巫峡镇人民政府", f"测试县{town}人民政府", 1).replace("巫峡镇", town)
+        body = body.replace("2024", str(year)).replace("主动公开信息110条", f"主动公开信息{100 + i}条")
+        p = tmp / f"r{i:05d}.txt"
+        p.write_text(body, encoding="utf-8")
+        out.append(p)
+    return out
