@@ -13,7 +13,7 @@ def group_lines(chars: list[Char], overlap: float = 0.5) -> list[list[Char]]:
     A character joins a line when it overlaps the line's vertical band by at least
     `overlap` of the smaller height; superscripts and mixed sizes stay on their line.
     """
-    lines: list[tuple[float, float, list[Char]]] = []
+    lines: list[tuple[float, float, list[Char]]] = []  # the band of a line's first character, its members
     for ch in sorted(chars, key=lambda c: (c.cy, c.x0)):
         h = max(ch.height, 0.1)
         if lines:
@@ -21,7 +21,6 @@ def group_lines(chars: list[Char], overlap: float = 0.5) -> list[list[Char]]:
             inter = min(bottom, ch.bottom) - max(top, ch.top)
             if inter >= overlap * min(h, bottom - top):
                 members.append(ch)
-                lines[-1] = (min(top, ch.top), max(bottom, ch.bottom), members)
                 continue
         lines.append((ch.top, ch.bottom, [ch]))
     return [sorted(members, key=lambda c: c.x0) for _, _, members in lines]
