@@ -1,0 +1,230 @@
+"""Ingest → export round-trips every cell of the corpus exactly, in every format; filters are safe."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import func, select
+from typer.testing import CliRunner
+
+from gongkai.cli import app
+from gongkai.export import long_table, wide_table, write_csv, write_json, write_parquet, write_xlsx
+from gongkai.export.tables import REPORT_COLUMNS, cell_columns, standard_paths
+from gongkai.model import Number
+from gongkai.pipeline import process_path
+from gongkai.store import Store, StoreError, open_store
+from gongkai.store.filters import where_clauses
+from gongkai.store.ingest import ingest
+from gongkai.store.schema import reports
+from tests.store_support import corpus_files
+
+FILES = corpus_files()
+
+
+@pytest.fixture(scope="module")
+def corpus_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Store, dict[str, Any]]]:
+    """The text corpus ingested once; expected cells and literals by sha256."""
+    s = open_store(tmp_path_factory.mktemp("export") / "corpus.db")
+    ingest(s, FILES)
+    expected = {}
+    for f in FILES:
+        r = process_path(f).report
+        expected[r.source.sha256] = (r.cells(), {p: r.evidence[p]["text"] for p in r.cells()})
+    yield s, expected
+    s.close()
+
+
+def _parse_number(text: str) -> Number | None:
+    if text == "":
+        return None
+    return float(text) if any(c in text for c in ".eE") or text in ("inf", "nan") else int(text)
+
+
+def _sha_by_id(s: Store) -> dict[int, str]:
+    with s.read() as conn:
+        return dict(conn.execute(select(reports.c.id, reports.c.sha256)).all())
+
+
+def _long_rows(fmt: str, s: Store, where: list[str], tmp: Path) -> list[dict[str, Any]]:
+    """Export the long table and read it back as dicts with native values."""
+    with s.read() as conn:
+        table = long_table(conn, where_clauses(where), current_only=False)
+        if fmt == "csv":
+            buf = io.StringIO()
+            write_csv(table, buf)
+            rows = list(csv.DictReader(io.StringIO(buf.getvalue())))
+            for r in rows:
+                r["value"] = _parse_number(r["value"])
+                r["report_id"] = int(r["report_id"])
+            return rows
+        if fmt == "json":
+            buf = io.StringIO()
+            write_json(table, buf)
+            return json.loads(buf.getvalue())  # type: ignore[no-any-return]
+        if fmt == "parquet":
+            pq = pytest.importorskip("pyarrow.parquet")
+            write_parquet(table, tmp / "long.parquet", batch=97)
+            return pq.read_table(tmp / "long.parquet").to_pylist()  # type: ignore[no-any-return]
+        openpyxl = pytest.importorskip("openpyxl")
+        write_xlsx([table], tmp / "long.xlsx", labels="key")
+        sheet = openpyxl.load_workbook(tmp / "long.xlsx", read_only=True)["long"]
+        it = sheet.iter_rows(values_only=True)
+        head = next(it)
+        return [dict(zip(head, row, strict=True)) for row in it]
+
+
+def _assert_long_exact(rows: list[dict[str, Any]], shas: dict[int, str], expected: dict[str, Any],
+                       exact_types: bool) -> set[str]:
+    got: dict[str, dict[str, Any]] = {}
+    literal: dict[str, dict[str, Any]] = {}
+    for r in rows:
+        sha = shas[int(r["report_id"])]
+        got.setdefault(sha, {})[r["path"]] = r["value"]
+        literal.setdefault(sha, {})[r["path"]] = r["literal"] if r["literal"] is not None else ""
+    for sha, values in got.items():
+        want, want_lit = expected[sha]
+        assert values == want  # same paths (absent stays absent), None stays None, numbers equal
+        if exact_types:
+            assert {p: type(v) for p, v in values.items()} == {p: type(v) for p, v in want.items()}
+        assert literal[sha] == {p: t or "" for p, t in want_lit.items()}
+    return set(got)
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(fmt=st.sampled_from(["csv", "json", "parquet", "xlsx"]),
+       year=st.sampled_from([None, 2020, 2021, 2022, 2023, 2024, 2025]))
+def test_long_table_round_trips_every_cell(corpus_store: Any, tmp_path_factory: pytest.TempPathFactory,
+                                           fmt: str, year: int | None) -> None:
+    s, expected = corpus_store
+    where = [] if year is None else [f"year={year}"]
+    rows = _long_rows(fmt, s, where, tmp_path_factory.mktemp(fmt))
+    seen = _assert_long_exact(rows, _sha_by_id(s), expected, exact_types=fmt in ("csv", "json"))
+    with_cells = {sha for sha, (c, _) in expected.items() if c}
+    if year is None:
+        assert seen == with_cells  # every report that has cells, every one of its cells
+    else:
+        assert seen and all(expected[sha][0] for sha in seen)
+
+
+def test_wide_table_round_trips_every_value(corpus_store: Any, tmp_path: Path) -> None:
+    s, expected = corpus_store
+    with s.read() as conn:
+        buf = io.StringIO()
+        write_csv(wide_table(conn, current_only=False), buf)
+    rows = list(csv.DictReader(io.StringIO(buf.getvalue())))
+    assert len(rows) == len(FILES)
+    for r in rows:
+        want, _ = expected[r["sha256"]]
+        for path, v in want.items():
+            assert _parse_number(r[path]) == v and type(_parse_number(r[path])) is type(v), path
+        assert all(r[p] == "" for p in r if p.count(".") == 2 and p not in want)
+
+
+def test_xlsx_is_clean_two_sheets_frozen_chinese_numbers(corpus_store: Any, tmp_path: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    s, _ = corpus_store
+    with s.read() as conn:
+        counts = write_xlsx([wide_table(conn, where_clauses(["agency~巫峡"])),
+                             long_table(conn, where_clauses(["agency~巫峡"]))], tmp_path / "x.xlsx")
+    assert counts == {"wide": 1, "long": 200}
+    book = openpyxl.load_workbook(tmp_path / "x.xlsx")
+    assert book.sheetnames == ["宽表", "长表"]
+    wide, long = book["宽表"], book["长表"]
+    assert wide.freeze_panes == "C2" and long.freeze_panes == "C2"
+    head = [c.value for c in wide[1]]
+    assert head[:3] == ["报告编号", "单位", "报告所署单位名称"]
+    col = head.index("（一）予以公开·总计") + 1
+    assert wide.cell(2, col).value == 0 and wide.cell(2, col).data_type == "n"
+    assert wide.cell(2, head.index("单位") + 1).value == "巫山县巫峡镇人民政府"
+    assert [c.value for c in long[1]] == ["报告编号", "单位", "年度", "版本", "单元格路径", "单元格", "数值", "原文"]
+
+
+def test_chinese_labels_are_unique_for_every_standard_cell() -> None:
+    cols = cell_columns(standard_paths())
+    assert len({c.zh for c in cols}) == len(cols) == len(standard_paths())
+    assert len({c.zh for c in REPORT_COLUMNS}) == len(REPORT_COLUMNS)
+
+
+REPORTS = {f: process_path(f).report for f in FILES}
+SHA = [c.key for c in REPORT_COLUMNS].index("sha256")
+FILTERS: list[tuple[list[str], Any]] = [
+    (["year=2024"], lambda r: r.meta.year == 2024),
+    (["agency~巫峡"], lambda r: "巫峡" in (r.meta.agency or "")),
+    (["template=2021"], lambda r: r.meta.template == "2021"),
+    (["template=2019", "year<2021"], lambda r: r.meta.template == "2019" and (r.meta.year or 9999) < 2021),
+    (["年度>=2023", "has_errors=false"], lambda r: (r.meta.year or 0) >= 2023 and not r.errors),
+    (["requests.new_received.total>=20"], lambda r: (r.value("requests.new_received.total") or 0) >= 20),
+    (["review_litigation.review.upheld=10"], lambda r: r.value("review_litigation.review.upheld") == 10),
+    (["rule=review_litigation.sum"], lambda r: any(f.rule == "review_litigation.sum" for f in r.findings)),
+    (["agency=洪泽区人民政府"], lambda r: r.meta.agency == "洪泽区人民政府"),
+    (["region="], lambda r: True),
+]
+
+
+@pytest.mark.parametrize(("where", "keep"), FILTERS, ids=[" & ".join(w) for w, _ in FILTERS])
+def test_where_filters_choose_what_the_reports_say(corpus_store: Any, where: list[str], keep: Any) -> None:
+    s, _ = corpus_store
+    with s.read() as conn:
+        got = sorted(r[SHA] for r in wide_table(conn, where_clauses(where), current_only=False).rows)
+    want = sorted(r.source.sha256 for r in REPORTS.values() if keep(r))
+    assert got == want and want
+
+
+def test_where_filters_real_counts(corpus_store: Any) -> None:
+    s, _ = corpus_store
+    with s.read() as conn:
+        def n(*w: str) -> int:
+            return len(list(wide_table(conn, where_clauses(list(w)), current_only=False).rows))
+
+        assert (n("year=2024"), n("agency~巫峡"), n("agency=洪泽区"), n("year=2023", "agency~洪泽")) == (6, 1, 1, 1)
+        assert (n("year=2023"), n("template=2019"), n("has_errors=true")) == (3, 4, 14)
+
+
+def test_has_errors_matches_the_findings(corpus_store: Any) -> None:
+    s, _ = corpus_store
+    with s.read() as conn:
+        n = len(list(wide_table(conn, where_clauses(["has_errors=true"]), current_only=False).rows))
+    assert n == sum(1 for f in FILES if process_path(f).report.errors)
+
+
+def test_filters_are_values_never_sql(corpus_store: Any) -> None:
+    s, _ = corpus_store
+    evil = "agency~'; DROP TABLE reports; --"
+    with s.read() as conn:
+        assert list(wide_table(conn, where_clauses([evil])).rows) == []
+        assert conn.execute(select(func.count()).select_from(reports)).scalar_one() == len(FILES)
+    for bad, msg in [("colour=red", "字段“colour”不存在"), ("year=二〇二四", "需要一个数字"),
+                     ("has_errors=maybe", "has_errors"), ("year", "无法识别"), ("requests.new_received.total~1", "~")]:
+        with pytest.raises(StoreError, match=msg):
+            where_clauses([bad])
+
+
+def test_cli_export_writes_each_format(corpus_store: Any, tmp_path: Path) -> None:
+    s, _ = corpus_store
+    runner = CliRunner()
+    db = s.url
+    for fmt in ("csv", "json", "xlsx", "parquet"):
+        if fmt == "parquet":
+            pytest.importorskip("pyarrow")
+        out = tmp_path / f"corpus.{fmt}"
+        res = runner.invoke(app, ["export", "-f", fmt, "-o", str(out), "--db", db, "-w", "year=2023"])
+        assert res.exit_code == 0, res.output
+        if fmt == "xlsx":
+            assert out.exists()
+        else:
+            assert (tmp_path / f"corpus.wide.{fmt}").exists() and (tmp_path / f"corpus.long.{fmt}").exists()
+    text = (tmp_path / "corpus.wide.csv").read_bytes()
+    assert text.startswith("\ufeff".encode())  # BOM: Excel/WPS read the Chinese correctly
+    res = runner.invoke(app, ["export", "-f", "csv", "-o", "-", "-t", "wide", "--db", db, "-w", "agency~洪泽"])
+    assert res.exit_code == 0 and res.stdout.count("\n") == 2  # header + 洪泽区 2023
+    res = runner.invoke(app, ["export", "-f", "docx", "-o", str(tmp_path / "x.docx"), "--db", db])
+    assert res.exit_code == 2 and "不支持的导出格式" in res.output
+    assert not list(tmp_path.glob("*.part"))
