@@ -281,7 +281,7 @@ def _insert(
             n_errors=sum(f.severity == "error" for f in own),
             n_warnings=sum(f.severity == "warning" for f in own),
             n_info=sum(f.severity == "info" for f in own),
-            report_json=report.to_json(),
+            report_json=report.model_dump_json(),  # compact; loads back to the same Report
             ingested_at=datetime.now(UTC),
         )
         .returning(reports.c.id)
