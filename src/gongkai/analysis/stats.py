@@ -61,7 +61,7 @@ class GroupStats:
         for key, _, paths in TOTALS:
             got = [values[p] for p in paths if values.get(p) is not None]
             if got:
-                self.totals[key] = self.totals.get(key, 0) + sum(got)  # type: ignore[arg-type]
+                self.totals[key] = self.totals.get(key, 0) + sum(got)  # type: ignore[arg-type,operator]
         for d in RATE_DEFS:
             num, den, note = parts(d, values.get)
             if note is None and num is not None and den is not None:

@@ -9,7 +9,7 @@ not have (no row); the wide table leaves both empty.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -96,7 +96,7 @@ def cell_columns(paths: list[str]) -> list[Column]:
     return [Column(p, f"{lab}（{p}）" if lab in dupes else lab, "num") for p, lab in zip(paths, labels, strict=True)]
 
 
-def _report_chunks(conn: Connection, where: list[ColumnElement[bool]], current_only: bool) -> Iterator[list[Any]]:
+def _report_chunks(conn: Connection, where: list[ColumnElement[bool]], current_only: bool) -> Iterator[Sequence[Any]]:
     last = 0
     while True:
         stmt = report_rows([*where, reports.c.id > last], current_only).limit(CHUNK)

@@ -182,7 +182,7 @@ def _known_hashes(store: Store, files: list[Path]) -> dict[Path, tuple[str, int 
 def _process(files: list[Path], jobs: int) -> list[Result]:
     if jobs > 1:
         return list(process_many(files, jobs))
-    out = []
+    out: list[Result] = []
     for f in files:
         try:
             data = f.read_bytes()
@@ -339,7 +339,7 @@ def _insert_findings(conn: Connection, rid: int, items: list[Finding], origin: s
 
 
 def _update_counts(conn: Connection, rid: int) -> None:
-    counts = dict(conn.execute(
+    counts: dict[str, int] = dict(conn.execute(  # type: ignore[arg-type]
         select(findings.c.severity, func.count()).where(findings.c.report_id == rid).group_by(findings.c.severity)
     ).all())
     conn.execute(update(reports).where(reports.c.id == rid).values(

@@ -13,7 +13,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import (
     JSON,
@@ -25,6 +25,7 @@ from sqlalchemy import (
     Index,
     Integer,
     String,
+    Table,
     Text,
     UniqueConstraint,
 )
@@ -106,8 +107,8 @@ class StoredFinding(Base):
     suspect: Mapped[str | None] = mapped_column(String(120))
 
 
-agencies = Agency.__table__
-agency_names = AgencyName.__table__
-reports = StoredReport.__table__
-cells = StoredCell.__table__
-findings = StoredFinding.__table__
+agencies = cast(Table, Agency.__table__)
+agency_names = cast(Table, AgencyName.__table__)
+reports = cast(Table, StoredReport.__table__)
+cells = cast(Table, StoredCell.__table__)
+findings = cast(Table, StoredFinding.__table__)
