@@ -228,3 +228,26 @@ def test_reports_without_agency_or_year_are_kept_apart(store: Store) -> None:
     assert summary.stored == len(odd)
     with store.read() as conn:
         assert conn.execute(text("SELECT count(*) FROM reports WHERE agency_id IS NULL")).scalar() == len(odd)
+
+
+def test_cli_ingest_reports_unreadable_files_and_stores_the_rest(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from gongkai.cli import app
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(SEED_000, folder / "good.txt")
+    (folder / "broken.pdf").write_bytes(b"\x00\x01garbage" * 100)
+    (folder / "empty.txt").write_bytes(b"")
+    db = tmp_path / "cli.db"
+    res = CliRunner().invoke(app, ["ingest", str(folder), "--db", str(db)])
+    assert res.exit_code == 2
+    assert "[无法读取]" in res.output and "文件不是有效的 PDF" in res.output and "文件为空" in res.output
+    assert "新入库 1 份" in res.output and "无法读取 2 份" in res.output
+    res = CliRunner().invoke(app, ["ingest", str(folder / "good.txt"), "--db", str(db)])
+    assert res.exit_code == 0 and "已存在 1 份" in res.output
+    bad_alias = tmp_path / "a.csv"
+    bad_alias.write_text("单位\n甲\n", encoding="utf-8")
+    res = CliRunner().invoke(app, ["ingest", str(folder / "good.txt"), "--db", str(db), "--aliases", str(bad_alias)])
+    assert res.exit_code == 2 and "无法识别的列：单位" in res.output
