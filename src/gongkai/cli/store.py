@@ -258,8 +258,11 @@ def _export_cmd(
         if format == "xlsx":
             assert target is not None
             tmp = target.with_name(target.name + ".part")
-            counts = write_xlsx([build[k](conn, conds, not all_versions) for k in kinds], tmp, labels)
-            tmp.replace(target)
+            try:
+                counts = write_xlsx([build[k](conn, conds, not all_versions) for k in kinds], tmp, labels)
+                tmp.replace(target)  # never leave a half-written workbook under the real name
+            finally:
+                tmp.unlink(missing_ok=True)
             written = [f"{target}（{'、'.join(f'{k} {n} 行' for k, n in counts.items())}）"]
         else:
             for k in kinds:
