@@ -107,6 +107,10 @@ class Sampler:
 
 def run(label: str, url: str, n: int, batch: int, folder: Path, pool: list[Result]) -> None:
     for mode in ("end-to-end", "store-only"):
+        if url.startswith("sqlite"):
+            path = Path(url.removeprefix("sqlite:///"))
+            for p in path.parent.glob(path.name + "*"):
+                p.unlink()  # each measure starts from an empty file
         store = open_store(url)
         if store.dialect == "postgresql":
             with store.write() as conn:
@@ -125,6 +129,8 @@ def run(label: str, url: str, n: int, batch: int, folder: Path, pool: list[Resul
         print(f"{label:<11} {mode:<11} {n} reports in {dt:7.1f} s = {n / dt:7.1f} reports/s   "
               f"RSS growth over the last 3/4 of the run: {growth:+.1f} MB")
         print(f"            RSS (reports:MB) {sampler.line()}")
+        if url.startswith("sqlite"):
+            print(f"            SQLite file: {Path(url.removeprefix('sqlite:///')).stat().st_size / 2**20:.0f} MB")
         sys.stdout.flush()
 
 
@@ -144,8 +150,6 @@ def main() -> None:
         print(f"wrote {args.reports} distinct report files in {time.perf_counter() - t0:.1f} s; batch {args.batch}")
         if args.only in (None, "sqlite"):
             run("SQLite", f"sqlite:///{Path(tmp) / 'bench.db'}", args.reports, args.batch, folder, pool)
-            size = (Path(tmp) / "bench.db").stat().st_size / 2**20
-            print(f"            SQLite file: {size:.0f} MB")
         if args.only in (None, "postgresql"):
             if not args.pg:
                 print("PostgreSQL  skipped (no --pg and no GONGKAI_TEST_PG_URL)")

@@ -191,7 +191,7 @@ def test_alias_file_errors_are_chinese(tmp_path: Path) -> None:
 def test_migrations_are_idempotent_and_match_the_models(store_url: str) -> None:
     for _ in range(2):
         s = open_store(store_url)
-        assert current_revision(s) == head_revision() == "0001"
+        assert current_revision(s) == head_revision() == "0002"
         with s.engine.connect() as conn:
             assert compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata) == []
         s.close()
@@ -251,3 +251,23 @@ def test_cli_ingest_reports_unreadable_files_and_stores_the_rest(tmp_path: Path)
     bad_alias.write_text("单位\n甲\n", encoding="utf-8")
     res = CliRunner().invoke(app, ["ingest", str(folder / "good.txt"), "--db", str(db), "--aliases", str(bad_alias)])
     assert res.exit_code == 2 and "无法识别的列：单位" in res.output
+
+
+def test_an_older_store_is_upgraded_on_open_with_its_data(store_url: str) -> None:
+    from alembic import command
+
+    from gongkai.store.migrate import alembic_config
+
+    old = open_store(store_url, migrate=False)
+    cfg = alembic_config()
+    with old.write() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0001")
+    assert current_revision(old) == "0001"
+    ingest(old, [SEED_000])
+    old.close()
+    s = open_store(store_url)
+    assert current_revision(s) == "0002"
+    with s.read() as conn:
+        assert load_report(conn, report_id_for(conn, "巫峡镇", 2024)).cells() == process_path(SEED_000).report.cells()
+    s.close()

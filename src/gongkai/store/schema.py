@@ -86,7 +86,7 @@ class StoredCell(Base):
     __tablename__ = "cells"
 
     report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), primary_key=True)
-    path: Mapped[str] = mapped_column(String(120), primary_key=True, index=True)
+    path: Mapped[str] = mapped_column(String(120), primary_key=True)
     value_int: Mapped[int | None] = mapped_column(BigInteger)
     value_real: Mapped[float | None] = mapped_column(Double)
     literal: Mapped[str | None] = mapped_column(Text)
