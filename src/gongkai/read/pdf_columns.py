@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from gongkai.read.pdf_geometry import Char
 from gongkai.read.pdf_settings import TableSettings
-from gongkai.read.pdf_text import bbox_of, line_text
+from gongkai.read.pdf_text import bbox_of, confidence_of, line_text
 
 if TYPE_CHECKING:
     from gongkai.read.pdf_layout import RawCell, RawTable
@@ -240,7 +240,8 @@ def _cell(seg_list: list[Segment], row: int, col: int, page: int) -> RawCell:
 
     box = (min(g.x0 for g in seg_list), min(g.top for g in seg_list), max(g.x1 for g in seg_list),
            max(g.bottom for g in seg_list))
-    return RawCell("\n".join(g.text for g in seg_list), row, col, page, box)
+    conf = confidence_of([c for g in seg_list for c in g.chars])
+    return RawCell("\n".join(g.text for g in seg_list), row, col, page, box, conf)
 
 
 def _merge_header(lines: list[_Line]) -> list[list[list[Segment]]]:

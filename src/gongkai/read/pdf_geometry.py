@@ -31,6 +31,7 @@ class Char:
     top: float
     x1: float
     bottom: float
+    confidence: float | None = None  # OCR: the recognition score of the text this character came from
 
     @property
     def height(self) -> float:

@@ -17,7 +17,7 @@ from gongkai.read.pdf_columns import find_text_tables
 from gongkai.read.pdf_geometry import PageGeometry
 from gongkai.read.pdf_grid import Grid, fill, find_grids
 from gongkai.read.pdf_settings import TableSettings
-from gongkai.read.pdf_text import bbox_of, group_lines, line_text
+from gongkai.read.pdf_text import bbox_of, confidence_of, group_lines, line_text
 from gongkai.read.text import PAGE_NUMBER
 
 BBox = tuple[float, float, float, float]
@@ -68,7 +68,9 @@ RawBlock = RawLine | RawTable
 def table_from_grid(grid: Grid, page: int) -> RawTable:
     rows: dict[int, list[RawCell]] = {}
     for cell in grid.cells:
-        rows.setdefault(cell.row, []).append(RawCell(cell.text, cell.row, cell.col, page, cell.bbox))
+        rows.setdefault(cell.row, []).append(
+            RawCell(cell.text, cell.row, cell.col, page, cell.bbox, confidence_of(cell.chars))
+        )
     ordered = [sorted(rows[r], key=lambda c: c.col) for r in sorted(rows)]
     return RawTable(ordered, page, grid.bbox, page, grid.bbox, True, [grid])
 
@@ -85,7 +87,7 @@ def layout_page(geo: PageGeometry, s: TableSettings) -> list[RawBlock]:
         text = line_text(line)
         if PAGE_NUMBER.match(text):
             continue
-        blocks.append(RawLine(text, geo.number, bbox_of(line)))
+        blocks.append(RawLine(text, geo.number, bbox_of(line), confidence_of(line)))
     blocks.sort(key=lambda b: b.top)
     return blocks
 

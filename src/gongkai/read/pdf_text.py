@@ -48,3 +48,9 @@ def block_text(chars: list[Char], overlap: float = 0.5) -> str:
 
 def bbox_of(chars: list[Char]) -> tuple[float, float, float, float]:
     return (min(c.x0 for c in chars), min(c.top for c in chars), max(c.x1 for c in chars), max(c.bottom for c in chars))
+
+
+def confidence_of(chars: list[Char]) -> float | None:
+    """The lowest OCR confidence among the characters, or None for a text layer."""
+    scores = [c.confidence for c in chars if c.confidence is not None]
+    return min(scores) if scores else None
