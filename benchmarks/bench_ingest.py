@@ -93,16 +93,23 @@ def fresh_pg(admin: str) -> tuple[str, object]:
 
 
 class Sampler:
+    """RSS and throughput every 10% of the run."""
+
     def __init__(self, n: int) -> None:
-        self.n, self.done, self.samples = n, 0, [(0, rss_mb())]
+        self.n, self.done = n, 0
+        self.samples = [(0, rss_mb(), time.perf_counter())]
 
     def __call__(self, _o: Outcome) -> None:
         self.done += 1
         if self.done % max(1, self.n // 10) == 0:
-            self.samples.append((self.done, rss_mb()))
+            self.samples.append((self.done, rss_mb(), time.perf_counter()))
 
     def line(self) -> str:
-        return "  ".join(f"{k:>6}:{mb:6.1f}" for k, mb in self.samples)
+        return "  ".join(f"{k:>6}:{mb:6.1f}" for k, mb, _ in self.samples)
+
+    def rates(self) -> str:
+        pairs = zip(self.samples, self.samples[1:], strict=False)
+        return "  ".join(f"{b[0]:>6}:{(b[0] - a[0]) / (b[2] - a[2]):6.1f}" for a, b in pairs)
 
 
 def run(label: str, url: str, n: int, batch: int, folder: Path, pool: list[Result]) -> None:
@@ -129,6 +136,7 @@ def run(label: str, url: str, n: int, batch: int, folder: Path, pool: list[Resul
         print(f"{label:<11} {mode:<11} {n} reports in {dt:7.1f} s = {n / dt:7.1f} reports/s   "
               f"RSS growth over the last 3/4 of the run: {growth:+.1f} MB")
         print(f"            RSS (reports:MB) {sampler.line()}")
+        print(f"            rate (reports:reports/s over the last 10%) {sampler.rates()}")
         if url.startswith("sqlite"):
             print(f"            SQLite file: {Path(url.removeprefix('sqlite:///')).stat().st_size / 2**20:.0f} MB")
         sys.stdout.flush()

@@ -69,7 +69,7 @@ class StoredReport(Base):
     agency_printed: Mapped[str | None] = mapped_column(String(300))
     year: Mapped[int | None] = mapped_column(Integer, index=True)
     version: Mapped[int] = mapped_column(Integer)
-    is_current: Mapped[bool] = mapped_column(Boolean, index=True)
+    is_current: Mapped[bool] = mapped_column(Boolean)
     template: Mapped[str | None] = mapped_column(String(10))
     published: Mapped[str | None] = mapped_column(String(10))
     source_path: Mapped[str] = mapped_column(Text)
