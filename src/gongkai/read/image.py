@@ -35,8 +35,8 @@ INK_EMPTY = 0.004  # share of dark pixels in a cell above which "no text" is sus
 MIN_STROKE = 20  # pixels: smaller specks of ink are scanner noise
 A4_WIDTH_PT = 595.0
 REPAIRED = 0.6  # confidence of a number cell whose OCR text needed repair
-UNREADABLE = 0.5  # a short cell read this unsurely is left empty (and flagged)
-DISAGREE = 0.45  # confidence when a cell read twice gives two texts
+UNREADABLE = 0.3  # a short cell read this unsurely is left empty (and flagged)
+DISAGREE = 0.5  # confidence when a cell read twice gives two texts
 SURE = 0.9  # a clean number read with this confidence is not read again
 SHORT_CELL = 12  # cells this short (numbers, blank marks) are read again on their own
 TEXT_HEIGHT = 36  # pixels: cell text is scaled to about this height before it is read again
@@ -231,7 +231,7 @@ def reread_cells(blocks: list[RawBlock], rgb: Any, mask: Any, unit: float) -> No
             continue
         for row in b.rows:
             for cell in row:
-                cell.text = cell.text.strip(_BORDER_ARTIFACTS)
+                cell.text = _tidy(cell.text)
                 if cell.text:
                     cell.text, repaired = numeric_repair(cell.text, cell.confidence or 0.0)
                     cell.confidence = repaired if cell.confidence is not None else None
@@ -251,18 +251,26 @@ def reread_cells(blocks: list[RawBlock], rgb: Any, mask: Any, unit: float) -> No
                         cell.confidence = 1.0
                     continue
                 text, score = _read_ink(engine, rgb, ink)
-                text, score = numeric_repair(text.strip(_BORDER_ARTIFACTS), score)
-                if not text:
-                    if not cell.text:
-                        cell.confidence = 0.0
+                text, score = numeric_repair(_tidy(text), score)
+                readings = [(t, sc) for t, sc in ((cell.text, cell.confidence or 0.0), (text, score)) if t]
+                if not readings:
+                    cell.confidence = 0.0
                     continue
-                if cell.text:
-                    # two readings that disagree: the second is kept, flagged
-                    first_score = cell.confidence or 0.0
-                    score = max(score, first_score) if cell.text == text else min(score, first_score, DISAGREE)
-                if score <= UNREADABLE:  # garbage in a short cell: report it unread, not as text
-                    text = ""
-                cell.text, cell.confidence = text, score
+                best, best_score = max(readings, key=lambda r: r[1])
+                confidence = best_score
+                if len(readings) == 2 and readings[0][0] != readings[1][0]:
+                    confidence = min(best_score, DISAGREE)  # two readings, two texts: flag it
+                if best_score <= UNREADABLE:  # garbage in a short cell: report it unread, not as text
+                    best = ""
+                cell.text, cell.confidence = best, confidence
+
+
+def _tidy(text: str) -> str:
+    """Strip what cell borders leave at the edges of a reading: bars, brackets, a stray dot."""
+    text = text.strip(_BORDER_ARTIFACTS)
+    if len(text) > 1 and text[0] in ".·,，" and not text[1].isdigit():
+        text = text[1:]
+    return text
 
 
 def ocr_page_regions(picture: Any, page: int, unit: float, regions: list[Box] | None) -> list[RawBlock]:
