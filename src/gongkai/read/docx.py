@@ -8,8 +8,9 @@
 * Cell text keeps its line breaks (paragraphs and `w:br`) as "\\n".
 * A document whose statistical tables are pictures (images, no `w:tbl`) gets a note.
 
-The XML is parsed with python-docx's element classes directly from the package: opening
-the whole document model (styles, numbering, settings) costs more than reading the report.
+The package's word/document.xml is parsed directly with lxml (python-docx's names for the
+WordprocessingML tags): opening the whole python-docx model (styles, numbering, settings,
+element classes) costs more than reading the report.
 """
 
 from __future__ import annotations
@@ -21,8 +22,8 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from docx.oxml import parse_xml
 from docx.oxml.ns import qn
+from lxml import etree
 
 from gongkai.read.document import Block, Cell, Document, Origin, Paragraph, Table
 from gongkai.read.errors import ReadError
@@ -31,11 +32,23 @@ from gongkai.read.registry import Reader, register
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 EXTENSIONS = (".docx", ".doc", ".wps", ".docm", ".dot", ".dotx", ".wpt")
 CONVERT_TIMEOUT = 180
+# Plain lxml elements (python-docx's element classes cost more than the reading); no entities, no network.
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, remove_comments=True, huge_tree=False)
 
 _P, _TBL, _TR, _TC, _SDT, _SDT_CONTENT = qn("w:p"), qn("w:tbl"), qn("w:tr"), qn("w:tc"), qn("w:sdt"), qn("w:sdtContent")
 _T, _TAB, _BR, _CR, _DRAWING, _PICT = qn("w:t"), qn("w:tab"), qn("w:br"), qn("w:cr"), qn("w:drawing"), qn("w:pict")
 _CUSTOM = qn("w:customXml")
-_HMERGE = qn("w:hMerge")
+_TCPR, _TRPR, _GRID_SPAN, _GRID_BEFORE = qn("w:tcPr"), qn("w:trPr"), qn("w:gridSpan"), qn("w:gridBefore")
+_VMERGE, _HMERGE, _VAL, _TYPE = qn("w:vMerge"), qn("w:hMerge"), qn("w:val"), qn("w:type")
+
+
+def _int_val(el: object | None, default: int) -> int:
+    if el is None:
+        return default
+    try:
+        return int(el.get(_VAL) or default)  # type: ignore[attr-defined]
+    except ValueError:
+        return default
 
 
 def paragraph_text(p: object) -> str:
@@ -47,7 +60,7 @@ def paragraph_text(p: object) -> str:
             parts.append(el.text or "")
         elif tag == _TAB:
             parts.append("\t")
-        elif tag == _CR or el.get(qn("w:type")) in (None, "textWrapping"):
+        elif tag == _CR or el.get(_TYPE) in (None, "textWrapping"):
             parts.append("\n")
     return "".join(parts)
 
@@ -62,25 +75,50 @@ def _cell_text(tc: object) -> str:
     return "\n".join(ln for ln in lines if ln.strip())
 
 
+def _grid_before(tr: object) -> int:
+    for child in tr:  # type: ignore[attr-defined]
+        if child.tag == _TRPR:
+            return _int_val(child.find(_GRID_BEFORE), 0)
+        if child.tag == _TC:
+            break
+    return 0
+
+
+def _rows_of(tbl: object) -> list[object]:
+    """The table's own rows (inside content controls too), not those of nested tables."""
+    rows: list[object] = []
+    for child in tbl:  # type: ignore[attr-defined]
+        if child.tag == _TR:
+            rows.append(child)
+        elif child.tag in (_SDT, _CUSTOM):
+            content = child.find(_SDT_CONTENT) if child.tag == _SDT else child
+            if content is not None:
+                rows.extend(_rows_of(content))
+    return rows
+
+
 def table_grid(tbl: object, index: int) -> Table:
     """Rows of cells, each merged cell once at its top-left grid position."""
     rows: list[list[Cell]] = []
     above: set[int] = set()  # grid columns whose cell may continue downwards (vMerge)
     r = -1
-    for tr in tbl.iter(_TR):  # type: ignore[attr-defined]
-        if tr.getparent() is not tbl and tr.getparent().tag != _SDT_CONTENT:
-            continue  # rows of a nested table
+    for tr in _rows_of(tbl):
         r += 1
         row: list[Cell] = []
         here: set[int] = set()
-        col = getattr(tr, "grid_before", 0) or 0
+        col = _grid_before(tr)
         for tc in tr.iterchildren(_TC):
-            span = max(1, int(getattr(tc, "grid_span", 1) or 1))
-            vmerge = getattr(tc, "vMerge", None)
-            tc_pr = tc.tcPr
-            hmerge = tc_pr.find(_HMERGE) if tc_pr is not None else None
+            span, vmerge, hmerge = 1, None, None
+            if len(tc) and tc[0].tag == _TCPR:  # the schema puts tcPr first
+                for prop in tc[0]:
+                    if prop.tag == _GRID_SPAN:
+                        span = max(1, _int_val(prop, 1))
+                    elif prop.tag == _VMERGE:
+                        vmerge = prop.get(_VAL) or "continue"
+                    elif prop.tag == _HMERGE:
+                        hmerge = prop
             continues = (vmerge == "continue" and col in above) or (
-                hmerge is not None and hmerge.get(qn("w:val")) != "restart"
+                hmerge is not None and hmerge.get(_VAL) != "restart"
             )
             if not continues:
                 row.append(Cell(_cell_text(tc), Origin(table=index, row=r, col=col)))
@@ -107,8 +145,8 @@ def _body_children(body: object) -> list[object]:
 def parse_document_xml(xml: bytes) -> Document:
     """The Document of one word/document.xml."""
     try:
-        root = parse_xml(xml)
-    except Exception as exc:  # lxml raises XMLSyntaxError; keep the batch going
+        root = etree.fromstring(xml, _PARSER)
+    except etree.XMLSyntaxError as exc:
         raise ReadError("bad_docx", f"Word 文档内容（document.xml）无法解析：{exc}") from exc
     body = root.find(qn("w:body"))
     if body is None:
