@@ -156,17 +156,19 @@ def test_pdf_with_a_picture_table_reads_text_layer_and_ocr_region(ocr) -> None:
     from tests.report_factory import cjk_font
 
     rep = random_report(random.Random(41))
-    page = pdfium.PdfDocument(pdf_bytes(rep, PdfLayout()))[0]
-    full = page.render(scale=200 / 72).to_pil().convert("RGB")
+    original = pdf_bytes(rep, PdfLayout())
+    first = next(b for b in read_bytes(original, "o.pdf").blocks if isinstance(b, Table))
+    x0, top, x1, bottom = first.origin.bbox  # table 二 on page 1, in points
+    x0, top, x1, bottom = x0 - 4, top - 4, x1 + 4, bottom + 4
     s = 200 / 72
-    table_box = (55 * s, 96 * s, 540 * s, 350 * s)  # table 二 on the generated page 1
-    picture = full.crop(tuple(int(v) for v in table_box))
+    full = pdfium.PdfDocument(original)[0].render(scale=s).to_pil().convert("RGB")
+    picture = full.crop((int(x0 * s), int(top * s), int(x1 * s), int(bottom * s)))
     out = io.BytesIO()
     cv = canvas.Canvas(out, pagesize=(595, 842))
     cv.setFont(cjk_font(), 11)
-    cv.drawString(60, 842 - 71, "二、主动公开政府信息情况")
-    cv.drawImage(ImageReader(picture), 55, 842 - 350, 485, 254)
-    cv.drawString(60, 842 - 380, "三、收到和处理政府信息公开申请情况")
+    cv.drawString(60, 842 - top + 8, "二、主动公开政府信息情况")
+    cv.drawImage(ImageReader(picture), x0, 842 - bottom, x1 - x0, bottom - top)
+    cv.drawString(60, 842 - bottom - 24, "三、收到和处理政府信息公开申请情况")
     cv.showPage()
     cv.save()
     doc = read_bytes(out.getvalue(), "mixed.pdf")

@@ -21,6 +21,7 @@ import subprocess
 import tempfile
 import zipfile
 from pathlib import Path
+from typing import Any
 
 from docx.oxml.ns import qn
 from lxml import etree
@@ -42,19 +43,19 @@ _TCPR, _TRPR, _GRID_SPAN, _GRID_BEFORE = qn("w:tcPr"), qn("w:trPr"), qn("w:gridS
 _VMERGE, _HMERGE, _VAL, _TYPE = qn("w:vMerge"), qn("w:hMerge"), qn("w:val"), qn("w:type")
 
 
-def _int_val(el: object | None, default: int) -> int:
+def _int_val(el: Any | None, default: int) -> int:
     if el is None:
         return default
     try:
-        return int(el.get(_VAL) or default)  # type: ignore[attr-defined]
+        return int(el.get(_VAL) or default)
     except ValueError:
         return default
 
 
-def paragraph_text(p: object) -> str:
+def paragraph_text(p: Any) -> str:
     """Text of one w:p: runs, tabs as spaces, breaks as newlines (text boxes included)."""
     parts: list[str] = []
-    for el in p.iter(_T, _TAB, _BR, _CR):  # type: ignore[attr-defined]
+    for el in p.iter(_T, _TAB, _BR, _CR):
         tag = el.tag
         if tag == _T:
             parts.append(el.text or "")
@@ -65,9 +66,9 @@ def paragraph_text(p: object) -> str:
     return "".join(parts)
 
 
-def _cell_text(tc: object) -> str:
+def _cell_text(tc: Any) -> str:
     lines: list[str] = []
-    for child in tc:  # type: ignore[attr-defined]
+    for child in tc:
         if child.tag == _P:
             lines.extend(paragraph_text(child).split("\n"))
         elif child.tag in (_TBL, _SDT, _CUSTOM):  # nested table, content control: their text in order
@@ -75,8 +76,8 @@ def _cell_text(tc: object) -> str:
     return "\n".join(ln for ln in lines if ln.strip())
 
 
-def _grid_before(tr: object) -> int:
-    for child in tr:  # type: ignore[attr-defined]
+def _grid_before(tr: Any) -> int:
+    for child in tr:
         if child.tag == _TRPR:
             return _int_val(child.find(_GRID_BEFORE), 0)
         if child.tag == _TC:
@@ -84,10 +85,10 @@ def _grid_before(tr: object) -> int:
     return 0
 
 
-def _rows_of(tbl: object) -> list[object]:
+def _rows_of(tbl: Any) -> list[Any]:
     """The table's own rows (inside content controls too), not those of nested tables."""
-    rows: list[object] = []
-    for child in tbl:  # type: ignore[attr-defined]
+    rows: list[Any] = []
+    for child in tbl:
         if child.tag == _TR:
             rows.append(child)
         elif child.tag in (_SDT, _CUSTOM):
@@ -97,7 +98,7 @@ def _rows_of(tbl: object) -> list[object]:
     return rows
 
 
-def table_grid(tbl: object, index: int) -> Table:
+def table_grid(tbl: Any, index: int) -> Table:
     """Rows of cells, each merged cell once at its top-left grid position."""
     rows: list[list[Cell]] = []
     above: set[int] = set()  # grid columns whose cell may continue downwards (vMerge)
@@ -130,9 +131,9 @@ def table_grid(tbl: object, index: int) -> Table:
     return Table([r for r in rows if r] or [[]], Origin(table=index))
 
 
-def _body_children(body: object) -> list[object]:
-    out: list[object] = []
-    for child in body:  # type: ignore[attr-defined]
+def _body_children(body: Any) -> list[Any]:
+    out: list[Any] = []
+    for child in body:
         if child.tag in (_SDT, _CUSTOM):
             content = child.find(_SDT_CONTENT) if child.tag == _SDT else child
             if content is not None:

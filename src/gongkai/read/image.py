@@ -34,6 +34,7 @@ NEEDS_OCR = "读取图片（扫描件）需要 OCR 扩展，当前未安装；�
 INK_EMPTY = 0.004  # share of dark pixels in a cell above which "no text" is suspicious
 MIN_STROKE = 20  # pixels: smaller specks of ink are scanner noise
 A4_WIDTH_PT = 595.0
+DECIMAL = 0.85  # confidence cap of an OCR number with a decimal point
 REPAIRED = 0.6  # confidence of a number cell whose OCR text needed repair
 UNREADABLE = 0.3  # a short cell read this unsurely is left empty (and flagged)
 DISAGREE = 0.5  # confidence when a cell read twice gives two texts
@@ -85,14 +86,17 @@ def _recognise(engine: Any, crop: Any, detect: bool = False) -> tuple[str, float
 
 _BORDER_ARTIFACTS = " []|｜丨"  # a cell border read as a character at the edge of a cell
 _CLEAN = re.compile(r"^(?:\d+(?:\.\d+)?|[/／—-]|无)$")
+_DECIMAL = re.compile(r"^\d+\.\d+$")
 _DIGITLIKE = re.compile(r"^[0-9oOD。]+[.。,，]?$")
 
 
 def numeric_repair(text: str, score: float) -> tuple[str, float]:
     """Undo the OCR confusions of number cells: o, O, D or an ideographic full stop read for
     the digit 0, a trailing full stop picked up from the cell border. A repaired cell keeps a
-    confidence below the flag line, so a person looks at it."""
+    confidence below the flag line, so a person looks at it; so does any decimal number."""
     t = text.strip()
+    if _DECIMAL.match(t):
+        return t, min(score, DECIMAL)  # a speck of dust reads as a decimal point: have a person look
     if not t or not _DIGITLIKE.match(t) or t.isdigit():
         return t, score
     fixed = t.rstrip(".。,，")
@@ -147,7 +151,7 @@ def picture_geometry(rgb: Any, page: int, unit: float) -> tuple[PageGeometry, An
     px_settings = TableSettings(snap_tolerance=px.snap_tolerance / unit, join_tolerance=px.join_tolerance / unit,
                                 edge_min_length=px.edge_min_length / unit,
                                 intersection_tolerance=px.intersection_tolerance / unit)
-    edges = find_rules(mask)
+    edges = find_rules(mask, unit)
     grids = find_grids(edges, px_settings)
     engine = _engine()
     result, _ = engine(np.ascontiguousarray(rgb), use_cls=False)  # no 180° flips: "90" must not become "06"

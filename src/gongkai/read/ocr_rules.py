@@ -14,6 +14,8 @@ from typing import Any
 
 from gongkai.read.pdf_geometry import Edge
 
+H_RULE_PT = 18.0  # points: a horizontal stroke this long is a rule, not part of a character
+V_RULE_PT = 12.0  # points: the same for vertical strokes (rows are at least this tall)
 MAX_SKEW = 5.0  # degrees; a larger angle is not a scan's skew but a rotated page or a diagonal
 
 
@@ -59,12 +61,13 @@ def rotate(rgb: Any, angle: float) -> Any:
     return cv2.warpAffine(rgb, m, (w, h), flags=cv2.INTER_LINEAR, borderValue=(255, 255, 255))
 
 
-def find_rules(mask: Any) -> list[Edge]:
-    """Horizontal and vertical rules of a binary picture, in pixels."""
+def find_rules(mask: Any, unit: float) -> list[Edge]:
+    """Horizontal and vertical rules of a binary picture, in pixels (`unit` points per pixel:
+    the kernels are longer than any character of body text, wherever the picture was cut)."""
     cv2 = _cv2()
-    h, w = mask.shape[:2]
     out: list[Edge] = []
-    for orient, ksize in (("h", (max(20, int(0.03 * w)), 1)), ("v", (1, max(15, int(0.014 * h))))):
+    h_len, v_len = max(20, int(H_RULE_PT / unit)), max(15, int(V_RULE_PT / unit))
+    for orient, ksize in (("h", (h_len, 1)), ("v", (1, v_len))):
         kernel = cv2.getStructuringElement(cv2.MORPH_RECT, ksize)
         lines = cv2.morphologyEx(mask, cv2.MORPH_OPEN, kernel)
         lines = cv2.dilate(lines, cv2.getStructuringElement(cv2.MORPH_RECT, (3, 3)))

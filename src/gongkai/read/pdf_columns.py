@@ -302,16 +302,14 @@ def _build(lines: list[_Line], verticals: list[Segment], page: int) -> RawTable:
     for v in verticals:
         home = next((ln for ln in data if ln.bottom >= v.top), data[-1])
         rows_by_line[id(home)].insert(0, [v])
-    ordered: list[tuple[float, str, object]] = [(ln.top, "data", ln) for ln in data]
+    ordered: list[tuple[float, str, _Line]] = [(ln.top, "data", ln) for ln in data]
     ordered += [(ln.top, "own", ln) for ln in own_rows]
     ordered.sort(key=lambda t: t[0])
     rows: list[list[RawCell]] = []
     for hrow in _merge_header(header):
         r = len(rows)
         rows.append([_cell(cell, r, k, page) for k, cell in enumerate(sorted(hrow, key=lambda c: c[0].x0))])
-    for _, kind, obj in ordered:
-        ln = obj
-        assert isinstance(ln, _Line)
+    for _, kind, ln in ordered:
         r = len(rows)
         if kind == "own":
             rows.append([_cell([g], r, k, page) for k, g in enumerate(ln.segments)])
