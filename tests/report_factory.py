@@ -336,9 +336,10 @@ def pdf_bytes(rep: Report, layout: PdfLayout | None = None) -> bytes:
                 page, top, bottom = own[r]
                 span = parts.setdefault(page, [top, bottom])
                 span[0], span[1] = min(span[0], top), max(span[1], bottom)
-            for k, (page, (top, bottom)) in enumerate(sorted(parts.items())):
-                _cell_ops(ops[page], c if k == 0 else TCell(c.r, c.c, "", c.rs, c.cs), xs, top, bottom, font, size,
-                          lay)
+            tallest = max(parts, key=lambda pg: parts[pg][1] - parts[pg][0])  # a split cell's text goes where it fits
+            for page, (top, bottom) in sorted(parts.items()):
+                _cell_ops(ops[page], c if page == tallest else TCell(c.r, c.c, "", c.rs, c.cs), xs, top, bottom, font,
+                          size, lay)
         state["y"] += 10
 
     para(title(rep))

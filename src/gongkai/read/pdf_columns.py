@@ -70,7 +70,7 @@ def split_line(line: list[Char], s: TableSettings) -> list[Segment]:
     if not visible:
         return []
     gaps = sorted(max(0.0, b.x0 - a.x1) for a, b in zip(visible, visible[1:], strict=False))
-    usual = gaps[len(gaps) // 2] if gaps else 0.0
+    usual = gaps[len(gaps) // 4] if gaps else 0.0  # the spacing inside words, not between cells
     runs: list[list[Char]] = [[visible[0]]]
     for prev, ch in zip(visible, visible[1:], strict=False):
         h = max(min(prev.height, ch.height), 1.0)
