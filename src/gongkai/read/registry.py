@@ -80,7 +80,11 @@ def _load_builtin() -> None:
             _register_missing(module, exc.name or "?")
 
 
-_EXTENSIONS = {"docx": (".docx", ".doc", ".wps"), "pdf": (".pdf",), "image": (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp")}
+_EXTENSIONS = {
+    "docx": (".docx", ".doc", ".wps"),
+    "pdf": (".pdf",),
+    "image": (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp"),
+}
 
 
 def _register_missing(module: str, package: str) -> None:
