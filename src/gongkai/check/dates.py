@@ -23,6 +23,14 @@ def _period_years(ctx: Context) -> list[tuple[int, int]]:
     return out
 
 
+def _year_and_date(ctx: Context) -> tuple[int, date, str] | None:
+    """(report year, signature date, ISO text) when the report states both."""
+    year, published = ctx.report.meta.year, ctx.report.meta.published
+    if year is None or published is None:
+        return None
+    return year, date.fromisoformat(published), published
+
+
 @rule(
     "dates.period_mismatch",
     "error",
@@ -48,10 +56,10 @@ def period_mismatch(r: Rule, ctx: Context) -> Iterator[Finding]:
     "核对落款日期，年度报告应在报告年度结束后发布。",
 )
 def signature_date(r: Rule, ctx: Context) -> Iterator[Finding]:
-    year, published = ctx.report.meta.year, ctx.report.meta.published
-    if year is None or published is None:
+    dated = _year_and_date(ctx)
+    if dated is None:
         return
-    d = date.fromisoformat(published)
+    year, d, published = dated
     if d < date(year, 12, 1):
         yield r.finding(f"报告年度为{year}年，落款日期却为{published}，早于年度结束", ["meta.year", "meta.published"])
     elif d.year > year + 1:
@@ -70,10 +78,10 @@ def signature_date(r: Rule, ctx: Context) -> Iterator[Finding]:
     "按期发布年度报告。",
 )
 def deadline(r: Rule, ctx: Context) -> Iterator[Finding]:
-    year, published = ctx.report.meta.year, ctx.report.meta.published
-    if year is None or published is None:
+    dated = _year_and_date(ctx)
+    if dated is None:
         return
-    d = date.fromisoformat(published)
+    year, d, published = dated
     if d.year != year + 1:
         return
     if d > date(year + 1, 3, 31):
