@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from gongkai.check.registry import Context, Rule, rule
 from gongkai.model import Finding
@@ -87,7 +88,12 @@ def request_identities(ctx: Context) -> dict[str, list[Identity]]:
 
 
 def _request_identities(ctx: Context) -> dict[str, list[Identity]]:
-    req = ctx.report.requests or {}
+    return _identities_for_rows(tuple(ctx.report.requests or {}))
+
+
+@lru_cache(maxsize=256)
+def _identities_for_rows(req: tuple[str, ...]) -> dict[str, list[Identity]]:
+    """The identities of table 三 for a given set of rows (shared: Identity is immutable)."""
     results = RESULT_ROWS_2019 if "other" in req else RESULT_ROWS_2021
     out: dict[str, list[Identity]] = {"balance": [], "row_total": [], "results_sum": []}
     for col in (c.key for c in REQUEST_COLUMNS):
