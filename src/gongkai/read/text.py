@@ -84,9 +84,8 @@ def _classify(lines: list[str]) -> list[_Line]:
         if "  " in ln and "\t" not in ln and "|" not in ln and ln.rstrip()[-1:].isdigit() and GAP.search(ln.strip())
     )
     layout = layout_rows >= 6
-    for no, raw in enumerate(lines, start=1):
-        line = raw.rstrip("\r\n")
-        stripped = line.strip().strip("\u3000")
+    for no, line in enumerate(lines, start=1):
+        stripped = line.strip()  # also strips U+3000, the ideographic space
         if not stripped:
             out.append(_Line("blank", [], no))
             continue
@@ -117,6 +116,10 @@ def _classify(lines: list[str]) -> list[_Line]:
                 continue
         out.append(_Line("para", [stripped], no))
     return out
+
+
+def _origin(line: int, col: int | None) -> Origin:
+    return tuple.__new__(Origin, (line, None, None, col, None, None))
 
 
 def parse_text(text: str, kind: str = "text") -> Document:
@@ -151,7 +154,7 @@ def parse_text(text: str, kind: str = "text") -> Document:
                 rows.append([])
             prev = ln
             continue
-        origin = Origin(line=ln.no)
+        origin = _origin(ln.no, None)
         if ln.kind == "para":
             text_ = ln.cells[0]
             continues_cell = (
@@ -193,7 +196,7 @@ def parse_text(text: str, kind: str = "text") -> Document:
             if rows and rows[-1]:
                 rows.append([])
             row = current_row()
-            row.extend(Cell(c, Origin(line=ln.no, col=i)) for i, c in enumerate(ln.cells))
+            row.extend(Cell(c, _origin(ln.no, i)) for i, c in enumerate(ln.cells))
             rows.append([])
         else:  # a single cell: one per line, so row boundaries come only from blank lines
             if ln.piped:
