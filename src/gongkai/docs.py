@@ -47,9 +47,9 @@ def rules_markdown() -> str:
 
 
 def command_names() -> list[str]:
-    from gongkai.cli import app
+    from gongkai.cli import command_names as names
 
-    return sorted(info.name or (info.callback.__name__ if info.callback else "") for info in app.registered_commands)
+    return sorted(names())
 
 
 def command_help(name: str) -> str:

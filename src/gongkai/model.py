@@ -53,6 +53,11 @@ class Finding(BaseModel):
     cells: list[str] = Field(default_factory=list)
     suspect: str | None = None  # the cell most likely wrong, when one cell breaks several identities
 
+    @property
+    def key(self) -> str:
+        """A stable identity across runs of the same file: the rule and the cells (or the message)."""
+        return f"{self.rule}|{','.join(sorted(self.cells)) if self.cells else self.message}"[:500]
+
 
 class Report(BaseModel):
     schema_version: int = SCHEMA_VERSION

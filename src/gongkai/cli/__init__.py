@@ -1,10 +1,65 @@
-"""The `gongkai` command: a thin layer over the library. Each module adds its commands."""
+"""The `gongkai` command: a thin layer over the library.
+
+Commands are declared in `COMMANDS` (name → module under `gongkai.cli`) and imported only when
+invoked, so `gongkai check` never pays for the store, exports or the web server. Each module
+exposes `register(app)` that adds its commands to a Typer app.
+"""
 
 from __future__ import annotations
 
 import importlib
+from typing import Any
 
 import typer
+from typer.core import TyperGroup
+
+# name → module in gongkai.cli that registers it. Optional modules may be absent from a build.
+COMMANDS: dict[str, str] = {
+    "check": "check",
+    "extract": "extract",
+    "rules": "rules",
+    "debug": "debug",
+    "ingest": "store",
+    "compare": "store",
+    "export": "store",
+    "stats": "store",
+}
+
+
+def _load(module_name: str) -> dict[str, Any]:
+    """Import one command module and return its click commands by name."""
+    module = importlib.import_module(f"gongkai.cli.{module_name}")
+    sub = typer.Typer(add_completion=False, rich_markup_mode="rich")
+    module.register(sub)
+
+    @sub.callback()
+    def _group() -> None:  # forces a group even when the module adds one command
+        pass
+
+    group = typer.main.get_group(sub)
+    return dict(group.commands)
+
+
+class LazyGroup(TyperGroup):
+    """A click group that imports a command's module the first time the command is asked for."""
+
+    _cache: dict[str, Any] = {}
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        if cmd_name not in COMMANDS:
+            return None
+        if cmd_name not in self._cache:
+            try:
+                self._cache.update(_load(COMMANDS[cmd_name]))
+            except ModuleNotFoundError as exc:
+                if exc.name == f"gongkai.cli.{COMMANDS[cmd_name]}":
+                    return None
+                raise
+        return self._cache.get(cmd_name)
+
 
 app = typer.Typer(
     name="gongkai",
@@ -12,25 +67,20 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode="rich",
+    cls=LazyGroup,
 )
 
-# Each module exposes register(app). Optional ones (debug, store) may be absent from a build.
-COMMAND_MODULES = ("check", "extract", "rules", "debug", "store")
+
+@app.callback()
+def _root() -> None:
+    """政府信息公开工作年度报告的读取、提取与核查工具。"""
 
 
-def _register() -> None:
-    for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(f"gongkai.cli.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name == f"gongkai.cli.{name}":
-                continue
-            raise
-        module.register(app)
+def command_names() -> list[str]:
+    """Every command that this build provides."""
+    group: Any = typer.main.get_group(app)
+    return [n for n in group.list_commands(None) if group.get_command(None, n) is not None]
 
 
-_register()
-
-
-def main() -> None:
-    app()
+def main(argv: Any = None) -> None:
+    app(args=argv)

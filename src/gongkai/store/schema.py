@@ -8,6 +8,8 @@
   what the cell literally said, and the rest of its evidence.
 - `findings`: the report's findings; `origin` is "pipeline" (from extraction and checks) or
   "cross_year" (recomputed by the store whenever a neighbouring year is stored).
+- `finding_marks`: a person's mark on a finding (已确认 / 误报 / 已整改), keyed by file hash and
+  `Finding.key`, so it survives re-ingest.
 """
 
 from __future__ import annotations
@@ -107,8 +109,24 @@ class StoredFinding(Base):
     suspect: Mapped[str | None] = mapped_column(String(120))
 
 
+class FindingMark(Base):
+    """A person's mark on a finding: confirmed, dismissed (误报, with a reason) or fixed."""
+
+    __tablename__ = "finding_marks"
+    __table_args__ = (UniqueConstraint("sha256", "finding_key", name="uq_finding_marks_sha_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64))
+    finding_key: Mapped[str] = mapped_column(String(500))  # Finding.key: rule and cells
+    status: Mapped[str] = mapped_column(String(20))  # confirmed | dismissed | fixed
+    reason: Mapped[str | None] = mapped_column(Text)
+    who: Mapped[str] = mapped_column(String(100))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
 agencies = cast(Table, Agency.__table__)
 agency_names = cast(Table, AgencyName.__table__)
 reports = cast(Table, StoredReport.__table__)
 cells = cast(Table, StoredCell.__table__)
 findings = cast(Table, StoredFinding.__table__)
+finding_marks = cast(Table, FindingMark.__table__)
