@@ -16,6 +16,7 @@ from gongkai.standard.format import (
     SECTIONS,
     TABLE_TITLES,
     cell_label,
+    cell_parts,
 )
 
 __all__ = [
@@ -34,4 +35,5 @@ __all__ = [
     "SECTIONS",
     "TABLE_TITLES",
     "cell_label",
+    "cell_parts",
 ]

@@ -253,6 +253,20 @@ TABLE_TITLES: dict[str, str] = {
 CHINESE_DIGITS = "一二三四五六七八九十"
 
 
+def cell_parts(path: str) -> tuple[str, str, str]:
+    """A cell path as (table title, row label, column label) in the standard's Chinese wording."""
+    table = path.split(".", 1)[0]
+    label = cell_label(path)
+    row, _, col = label.rpartition("·")
+    parts = path.split(".")
+    r = REQUEST_ROW_BY_KEY.get(parts[1]) if table == "requests" and len(parts) == 3 else None
+    if r is not None and r.group and r.group != "results":
+        group = next((g for g in REQUEST_GROUPS if g.key == r.group), None)
+        if group is not None:
+            row = f"{group.number}{group.label} {row}"
+    return TABLE_TITLES.get(table, ""), row or label, col
+
+
 def cell_label(path: str) -> str:
     """A Chinese description of a cell path, e.g. 'requests.granted.total' → '（一）予以公开·总计'."""
     parts = path.split(".")
