@@ -27,7 +27,7 @@ def test_check_examples_prints_one_line_per_report_and_findings() -> None:
 def test_check_json_is_machine_readable() -> None:
     out = runner.invoke(app, ["check", str(EXAMPLES / "002_816cf6285d7c44a5.txt"), "--format", "json"])
     assert out.exit_code == 0
-    data = json.loads(out.stdout)
+    data = json.loads(out.stdout)["files"]
     assert data[0]["meta"] == {"agency": "桐柏县埠江镇人民政府", "year": 2024, "template": "2021", "published": None}
     assert data[0]["valid"] is True
 

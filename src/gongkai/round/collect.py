@@ -115,7 +115,9 @@ def collect(paths: list[str | Path], limits: ZipLimits | None = None) -> Collect
                     continue
                 _add_file(out, f, rel, limits, depth=0)
         elif p.exists() or p.is_symlink():
-            _add_file(out, p, _display(p), limits, depth=0)
+            # an archive given by itself stands for its folder: its members are named under its file name
+            rel = _display(Path(p.name)) if p.suffix.lower() in ARCHIVE_EXTENSIONS else _display(p)
+            _add_file(out, p, rel, limits, depth=0)
         else:
             out.skipped.append(Skipped(_display(p), "文件不存在"))
     return out
