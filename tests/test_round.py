@@ -234,3 +234,24 @@ def test_baseline_that_is_not_a_round_is_refused(tmp_path: Path) -> None:
     out = runner.invoke(app, ["check", str(SEED["000"]), "--baseline", str(tmp_path / "b.json")])
     assert out.exit_code == 2
     assert "上一轮的核查结果无法使用" in out.output
+
+
+def test_store_gives_last_year_and_the_baseline(tmp_path: Path) -> None:
+    db = tmp_path / "round.db"
+    first = tmp_path / "first"
+    first.mkdir()
+    lines = _text("000").split("\n")
+    lines[lines.index("\t四、结转下年度继续办理") + 1] = "\t1"
+    (first / "2023.txt").write_text("\n".join(lines).replace("2024", "2023"), encoding="utf-8")
+    (first / "西大沟镇.txt").write_text(_text("003"), encoding="utf-8")
+    assert runner.invoke(app, ["ingest", str(first), "--db", str(db)]).exit_code in (0, 1)
+    second = tmp_path / "second"
+    second.mkdir()
+    (second / "巫峡镇2024.txt").write_text(_text("000"), encoding="utf-8")
+    (second / "西大沟镇.txt").write_text(_text("003").rstrip() + "\n六、其他需要报告的事项\n无。\n", encoding="utf-8")
+    out = runner.invoke(app, ["check", str(second), "--db", str(db), "--baseline", str(db), "-f", "json", "-j", "1"])
+    files = {f["file"]: f for f in json.loads(out.stdout)["files"]}
+    assert [f["rule"] for f in files["巫峡镇2024.txt"]["findings"]] == ["cross_year.carry_over"]
+    rc = files["西大沟镇.txt"]["recheck"]
+    assert [x["rule"] for x in rc["fixed"]] == ["structure.section_missing"] and rc["baseline_file"] == str(db)
+    assert files["巫峡镇2024.txt"]["recheck"] is None  # the store holds no 2024 report of 巫峡镇

@@ -115,7 +115,8 @@ def register(app: typer.Typer) -> None:
             Path | None, typer.Option("--roster", help="单位名单 CSV（单位名称、别名、地区、层级、联系人）")
         ] = None,
         baseline: Annotated[
-            Path | None, typer.Option("--baseline", help="上一轮的核查结果（check --format json 的输出），用于复核")
+            str | None,
+            typer.Option("--baseline", help="上一轮的核查结果（check --format json 的输出，或数据库），用于复核"),
         ] = None,
         db: Annotated[
             str | None, typer.Option("--db", help="数据库（文件或 postgresql://…），用于取上一年度报告")
@@ -136,10 +137,13 @@ def register(app: typer.Typer) -> None:
 
         from gongkai.round import Roster, RosterError
         from gongkai.round.model import load_baseline
+        from gongkai.round.run import is_store
 
+        store_baseline = baseline if baseline is not None and is_store(baseline) else None
+        json_baseline = Path(baseline) if baseline is not None and store_baseline is None else None
         try:
             ros = Roster.load(roster) if roster is not None else None
-            base = json.loads(baseline.read_text(encoding="utf-8")) if baseline is not None else None
+            base = json.loads(json_baseline.read_text(encoding="utf-8")) if json_baseline is not None else None
         except RosterError as exc:
             typer.echo(str(exc), err=True)
             raise typer.Exit(2) from None
@@ -152,15 +156,23 @@ def register(app: typer.Typer) -> None:
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
             typer.echo(f"上一轮的核查结果无法使用（{exc}）", err=True)
             raise typer.Exit(2) from None
-        rnd = _run(paths, ros, jobs, year, db, format != "json")
+        try:
+            rnd = _run(paths, ros, jobs, year, db, store_baseline, format != "json")
+        except Exception as exc:  # the store (--db, --baseline) unusable: a message, not a traceback
+            from gongkai.store import StoreError
+
+            if not isinstance(exc, StoreError):
+                raise
+            typer.echo(str(exc), err=True)
+            raise typer.Exit(2) from None
         if not rnd.entries and not rnd.skipped:
             typer.echo("没有找到可核查的报告文件。", err=True)
             raise typer.Exit(2)
-        if base is not None and baseline is not None:
+        if base is not None and json_baseline is not None:
             from gongkai.round import apply_baseline
 
             try:
-                apply_baseline(rnd, base, baseline.name)
+                apply_baseline(rnd, base, json_baseline.name)
             except (ValueError, KeyError, TypeError) as exc:
                 typer.echo(f"上一轮的核查结果无法使用（{exc}）", err=True)
                 raise typer.Exit(2) from None
@@ -172,7 +184,13 @@ def register(app: typer.Typer) -> None:
 
 
 def _run(
-    paths: list[Path], roster: object, jobs: int | None, year: int | None, db: str | None, progress: bool
+    paths: list[Path],
+    roster: object,
+    jobs: int | None,
+    year: int | None,
+    db: str | None,
+    baseline: str | None,
+    progress: bool,
 ) -> Round:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
@@ -180,7 +198,7 @@ def _run(
 
     assert roster is None or isinstance(roster, Roster)
     if not progress:
-        return run_round(list(paths), roster=roster, jobs=jobs, year=year, db=db)
+        return run_round(list(paths), roster=roster, jobs=jobs, year=year, db=db, baseline=baseline)
     columns = (TextColumn("核查中"), BarColumn(), MofNCompleteColumn())
     bar = Progress(*columns, console=Console(stderr=True), transient=True)
     with bar:
@@ -191,6 +209,7 @@ def _run(
             jobs=jobs,
             year=year,
             db=db,
+            baseline=baseline,
             on_total=lambda n: bar.update(task, total=n),
             on_result=lambda _e: bar.advance(task),
         )
