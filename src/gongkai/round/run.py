@@ -105,7 +105,8 @@ def run_round(
     on_total: Callable[[int], None] | None = None,
 ) -> Round:
     """Process a batch as the office's round. Nothing here raises for a bad report file."""
-    with collect(list(paths), zip_limits) as coll:
+    exclude = {roster.source: "本轮使用的单位名单"} if roster is not None and roster.source else None
+    with collect(list(paths), zip_limits, exclude) as coll:
         if on_total is not None:
             on_total(len(coll.items))
         entries, skipped = process_collection(coll, jobs, on_result)
