@@ -86,6 +86,15 @@ def low_confidence_doc(conf: float) -> list:
     return check(report, trace)
 
 
+def blank_total_column() -> Report:
+    text = source(S004)
+    for label in ("一、本年新收政府信息公开申请数量\t", "（一）予以公开", "(七) 总计"):
+        old = f"{label}\t0\t0\t0\t0\t0\t0\t0"
+        assert old in text, old
+        text = text.replace(old, f"{label}\t2\t0\t0\t0\t0\t0\t-")
+    return run(text, S004)
+
+
 CASES: dict[str, Case] = {
     "requests.balance": Case(
         lambda: findings(original(S002)),
@@ -96,9 +105,10 @@ CASES: dict[str, Case] = {
     ),
     "requests.row_total": Case(
         lambda: findings(original(S002)),
-        lambda: findings(edit(S004, "(七) 总计\t0\t0\t0\t0\t0\t0\t0", "(七) 总计\t0\t0\t0\t0\t0\t0\t3")),
-        ("requests.total_processed.total",),
-        "总计为3，但六类申请人之和",
+        # 娄烦镇 with two requests whose 总计 column was left blank ("-") on three rows: one finding.
+        lambda: findings(blank_total_column()),
+        ("requests.new_received.total", "requests.granted.total", "requests.total_processed.total"),
+        "表三“总计”列有3个单元格未填写（空白）",
     ),
     "requests.results_sum": Case(
         lambda: findings(original(HONGZE)),
@@ -306,9 +316,40 @@ def test_rule_fails_with_numbers_and_cells(rule_id: str) -> None:
     assert all(f.severity in (severity, "warning") for f in hits)
 
 
-def test_suspect_cell_named_when_one_cell_breaks_several_identities() -> None:
-    # 埠江镇: （一）予以公开 自然人 1 → 4 breaks its row total and the 自然人 results sum.
+def test_one_finding_per_wrong_cell_with_its_identities_folded() -> None:
+    # 埠江镇: （一）予以公开 自然人 1 → 4 breaks its row total and the 自然人 results sum: one finding.
     report = edit(S002, "\t（一）予以公开\n\t1", "\t（一）予以公开\n\t4")
-    suspects = {f.suspect for f in report.errors}
-    assert suspects == {"requests.granted.natural_person"}
-    assert any("最可能有误的是“（一）予以公开·自然人”" in f.message for f in report.errors)
+    assert [(f.rule, f.suspect, f.delta) for f in report.errors] == [
+        ("requests.results_sum", "requests.granted.natural_person", 3.0)
+    ]
+    f = report.errors[0]
+    assert f.message.startswith("“（一）予以公开·自然人”很可能有误：填写4，比使所在等式平衡所需的数多3")
+    assert f.details == [
+        "自然人列：（七）总计为1，但各项办理结果之和为4",
+        "“（一）予以公开”行：总计为1，但六类申请人之和自然人(4)+商业企业(0)+科研机构(0)+社会公益组织(0)"
+        "+法律服务机构(0)+其他(0)=4",
+    ]
+    assert f.hint is not None and "应为1" in f.hint and "推算" in f.hint
+
+
+def test_two_wrong_cells_both_named_by_their_amounts() -> None:
+    # 洪泽区 (pdftotext layout): 2.重复申请 自然人 0 → 2 and （一）予以公开 商业企业 changed as well.
+    text = source(HONGZE).replace("2.重复申请                0    0", "2.重复申请                2    0", 1)
+    report = run(text, HONGZE)
+    report.requests["granted"]["business"] += 5  # type: ignore[index,operator]
+    found = check(report, None, None, only={"requests.balance", "requests.results_sum", "requests.row_total"})
+    assert {(f.suspect, f.delta) for f in found} == {
+        ("requests.declined_duplicate.natural_person", 2.0),
+        ("requests.granted.business", 5.0),
+    }
+
+
+def test_review_group_candidates_named_when_sums_cannot_tell() -> None:
+    # 洪泽区 复议后起诉: 结果维持5, 总计 printed 0. Either 总计 should be 5 or 结果维持 should be 0.
+    f = next(f for f in original(HONGZE).errors if "review_litigation.litigation_after_review.total" in f.cells)
+    assert f.suspect is None
+    assert f.candidates == [
+        "review_litigation.litigation_after_review.total",
+        "review_litigation.litigation_after_review.upheld",
+    ]
+    assert "无法区分" in f.message
