@@ -98,7 +98,7 @@ def _blank_lines(ctx: Context, eqs: list[Equation]) -> tuple[list[Finding], set[
                 folded.append(e)
     findings: list[Finding] = []
     unknown: set[str] = set()
-    for (axis, table, name), (found, folded) in sorted(lines.items()):
+    for (axis, table, _name), (found, folded) in sorted(lines.items()):
         if len(found) < 2:
             continue
         order = {p: i for i, p in enumerate(cells)}
@@ -193,8 +193,17 @@ def solutions(ctx: Context, comp: list[Equation], active: list[Equation]) -> lis
                 continue  # the correction would make a count negative
             found.append((cells, errors))
         if found:
-            return found
+            return _prefer_negative(found, values)
     return []
+
+
+def _prefer_negative(found: list[Solution], values: dict[str, float | int | None]) -> list[Solution]:
+    """Among equally small explanations keep those that correct the most cells printed negative."""
+    def negatives(sol: Solution) -> int:
+        return sum(1 for c in sol[0] if float(values.get(c) or 0) < 0)
+
+    best = max(negatives(s) for s in found)
+    return [s for s in found if negatives(s) == best]
 
 
 def _rule_for(eqs: Iterable[Equation]) -> str:
@@ -225,7 +234,7 @@ def _explain(ctx: Context, comp: list[Equation], active: list[Equation]) -> list
     details = [e.text() for e in comp]
     if not sols:
         return [
-            Finding(rule=_rule_for([e]), severity="error", message=e.text(), cells=list(e.ident.cells), details=[e.text()])
+            Finding(rule=_rule_for([e]), severity="error", message=e.text(), cells=list(e.ident.cells))
             for e in comp
         ]
     candidates = list(dict.fromkeys(c for cells, _ in sols for c in cells))
