@@ -226,6 +226,14 @@ CASES: dict[str, Case] = {
         ("requests.new_received.total",),
         "正文称“2024年度埠江镇政府收到依申请公开事项3项”",
     ),
+    "narrative.request_results": Case(
+        # 洪泽区 (pdftotext layout, spaces around numbers): 部分公开 4, 不予公开 1+1+1 = 3, 结转下年度 0.
+        lambda: findings(edit(HONGZE, "均在法定期限答复。", "均在法定期限答复，其中部分公开 4 件，不予公开 3 件，无结转下年度 0 件。")),
+        lambda: findings(edit(HONGZE, "均在法定期限答复。", "均在法定期限答复，其中部分公开 4 件，不予公开\n2 件。")),
+        ("requests.denied_state_secret.total", "requests.denied_enforcement.total"),
+        "正文称“2023年全区受理政府信息公开申请21件，均在法定期限答复，其中部分公开4件，不予公开2件”（不予公开2），"
+        "但表中（三）不予公开各项总计之和为3",
+    ),
     "narrative.review": Case(
         lambda: findings(edit(S000, "本年度我镇未收到公众", "本年度未发生政府信息公开行政复议。我镇未收到公众")),
         lambda: findings(edit(S000, "本年度我镇未收到公众", "本年度因政府信息公开被申请行政复议2件。我镇未收到公众")),
@@ -249,6 +257,12 @@ CASES: dict[str, Case] = {
         lambda: findings(edit(S000, "主动公开信息110条，", "主动公开信息110条，制发规范性文件3件，")),
         ("active.normative_documents.issued",),
         "规范性文件3",
+    ),
+    "narrative.active": Case(
+        lambda: findings(edit(HONGZE, "主动公开政府信息 1136 条。", "主动公开政府信息 1136 条，作出行政许可决定 550 件。")),
+        lambda: findings(edit(HONGZE, "主动公开政府信息 1136 条。", "主动公开政府信息 1136 条，作出行政许可决定 505 件。")),
+        ("active.licensing.decisions",),
+        "（行政许可505），但表中行政许可决定数为550",
     ),
     "narrative.fees": Case(
         lambda: findings(edit(HONGZE, "主动公开政府信息 1136 条。", "主动公开政府信息 1136 条，行政事业性收费7730.28万元。")),
