@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from gongkai.check import all_rules, check
+from gongkai.check import all_rules, check, check_batch
 from gongkai.extract import extract
 from gongkai.model import Report, Source
 from gongkai.pipeline import process_bytes
@@ -69,6 +69,11 @@ class Case:
     failing: Callable[[], list]
     cells: tuple[str, ...] = ()  # cells the failing finding must name
     words: str = ""  # text the failing message must contain
+
+
+def batch(files: list[tuple[str, str]]) -> list:
+    found = check_batch([run(text, name) for name, text in files])
+    return [f for fs in found.values() for f in fs]
 
 
 def findings(report: Report) -> list:
@@ -299,6 +304,21 @@ CASES: dict[str, Case] = {
         lambda: with_previous(*_hongze_prev(3, 0, 4000)),
         ("active.normative_documents.in_force",),
         "上年3+本年制发0−本年废止5=-2",
+    ),
+    "cross_year.copied_text": Case(
+        # 巫峡镇 2024 against 埠江镇 2024 as "last year": different words.
+        lambda: with_previous(original(S000), original(S002)),
+        # 巫峡镇 2024 against its own text with the years moved back: part 一 copied.
+        lambda: with_previous(original(S000), run(source(S000).replace("2024", "2023").replace("110条", "98条"), S000)),
+        (),
+        "第一部分“总体情况”的文字与2023年度报告相似度为100%",
+    ),
+    "cross_year.same_report": Case(
+        lambda: batch([(S000, source(S000)), (S002, source(S002))]),
+        # 巫峡镇's report sent again under another town's name.
+        lambda: batch([(S000, source(S000)), ("copy.txt", source(S000).replace("巫峡镇", "大昌镇"))]),
+        (),
+        "与同批的“copy.txt”（巫山县大昌镇人民政府）三张统计表完全相同，正文相似度为100%",
     ),
     "cross_year.jump": Case(
         lambda: with_previous(*_hongze_prev(10, 0, 4000)),
