@@ -91,6 +91,18 @@ def low_confidence_doc(conf: float) -> list:
     return check(report, trace)
 
 
+def misnumbered() -> Report:
+    """巫峡镇 with part three headed "二、收到和处理政府信息公开申请情况"."""
+    return edit(S000, "三、收到和处理政府信息公开申请情况", "二、收到和处理政府信息公开申请情况")
+
+
+def test_misnumbered_heading_is_placed_by_its_title() -> None:
+    report, before = misnumbered(), original(S000)
+    assert [s.no for s in report.sections] == [1, 2, 3, 4, 5, 6]
+    assert report.requests == before.requests and report.requests
+    assert [f.rule for f in report.findings] == [f.rule for f in before.findings] + ["structure.heading_number"]
+
+
 def blank_total_column() -> Report:
     text = source(S004)
     for label in ("一、本年新收政府信息公开申请数量\t", "（一）予以公开", "(七) 总计"):
@@ -148,6 +160,12 @@ CASES: dict[str, Case] = {
         lambda: findings(original(S003)),
         (),
         "第二部分标题写作“主动公开政府信息情况”",
+    ),
+    "structure.heading_number": Case(
+        lambda: findings(original(S000)),
+        lambda: findings(misnumbered()),
+        (),
+        "标题“二、收到和处理政府信息公开申请情况”的编号有误：按标题内容应为第三部分",
     ),
     "structure.table_missing": Case(
         lambda: findings(original(S000)),

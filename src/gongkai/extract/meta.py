@@ -166,7 +166,7 @@ def find_sections(items: list[PItem], trace: Trace, table_items: set[int] | None
             continue
         seen.add(h.no)
         found.append((idx, h.no))
-        trace.headings.append(Heading(h.no, h.title, h.numbered, h.standard, it.origin))
+        trace.headings.append(Heading(h.no, h.title, h.numbered, h.standard, it.origin, h.printed_no))
     sections: list[Section] = []
     for k, (idx, no) in enumerate(found):
         end = found[k + 1][0] if k + 1 < len(found) else len(items)

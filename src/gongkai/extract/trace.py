@@ -37,6 +37,7 @@ class Heading:
     numbered: bool
     standard: bool
     origin: Origin
+    printed_no: int | None = None  # the number the report printed, when it is not the part's own
 
 
 @dataclass
