@@ -91,6 +91,13 @@ def low_confidence_doc(conf: float) -> list:
     return check(report, trace)
 
 
+def test_page_date_used_when_there_is_no_signature_date() -> None:
+    report = run("发布时间：2025-02-10 09:30  来源：巫峡镇\n" + source(S000), S000)
+    assert original(S000).meta.published is None
+    assert report.meta.published == "2025-02-10"
+    assert any(f.rule == "dates.deadline" and "网页发布日期2025-02-10晚于2025年1月31日" in f.message for f in report.findings)
+
+
 def misnumbered() -> Report:
     """巫峡镇 with part three headed "二、收到和处理政府信息公开申请情况"."""
     return edit(S000, "三、收到和处理政府信息公开申请情况", "二、收到和处理政府信息公开申请情况")
@@ -304,6 +311,13 @@ CASES: dict[str, Case] = {
         lambda: findings(edit(S003, "2025年1月21日", "2024年1月21日")),
         ("meta.published",),
         "落款日期却为2024-01-21",
+    ),
+    "dates.published_from_page": Case(
+        lambda: findings(original(S003)),
+        # 巫峡镇 has no signature date; saved from its web page with the page header line.
+        lambda: findings(run("发布时间：2025-02-10 09:30  来源：巫峡镇\n" + source(S000), S000)),
+        ("meta.published",),
+        "报告没有落款日期，发布期限按网页标注的发布日期2025-02-10核对",
     ),
     "dates.deadline": Case(
         lambda: findings(original(S003)),

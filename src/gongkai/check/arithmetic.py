@@ -20,6 +20,10 @@ from gongkai.standard import (
 )
 
 _COL_LABEL = {c.key: c.label for c in REQUEST_COLUMNS}
+_ROOT_CAUSE = (
+    "。一个填错的单元格只报告一次：指出它、所差数额及它破坏的各个等式；"
+    "合计无法区分时列出候选单元格；整行或整列未填写报告为一条"
+)
 
 
 @dataclass(frozen=True)
@@ -180,7 +184,8 @@ def _emit(ctx: Context, kind: str) -> Iterator[Finding]:
     "requests.balance",
     "error",
     "arithmetic",
-    "表三每一列：本年新收 + 上年结转 = 办理结果总计 + 结转下年度继续办理（表内注明的勾稽关系）",
+    "表三每一列：本年新收 + 上年结转 = 办理结果总计 + 结转下年度继续办理（表内注明的勾稽关系）"
+    + _ROOT_CAUSE,
     "逐列核对四个数：新收与上年结转之和应等于（七）总计与结转下年度之和；改正录错的数字。",
 )
 def requests_balance(r: Rule, ctx: Context) -> Iterator[Finding]:
@@ -191,7 +196,8 @@ def requests_balance(r: Rule, ctx: Context) -> Iterator[Finding]:
     "requests.row_total",
     "error",
     "arithmetic",
-    "表三每一行：总计 = 自然人 + 商业企业 + 科研机构 + 社会公益组织 + 法律服务机构 + 其他",
+    "表三每一行：总计 = 自然人 + 商业企业 + 科研机构 + 社会公益组织 + 法律服务机构 + 其他"
+    + _ROOT_CAUSE,
     "核对该行六类申请人的数字与“总计”列，改正其一。",
 )
 def requests_row_total(r: Rule, ctx: Context) -> Iterator[Finding]:
@@ -202,7 +208,8 @@ def requests_row_total(r: Rule, ctx: Context) -> Iterator[Finding]:
     "requests.results_sum",
     "error",
     "arithmetic",
-    "表三每一列：（七）总计 = （一）至（六）各项办理结果之和",
+    "表三每一列：（七）总计 = （一）至（六）各项办理结果之和"
+    + _ROOT_CAUSE,
     "把（一）至（六）各项（含各小项）逐一相加，与（七）总计比对，改正漏填或多填的数字。",
 )
 def requests_results_sum(r: Rule, ctx: Context) -> Iterator[Finding]:
@@ -213,7 +220,8 @@ def requests_results_sum(r: Rule, ctx: Context) -> Iterator[Finding]:
     "review_litigation.sum",
     "error",
     "arithmetic",
-    "表四行政复议、未经复议直接起诉、复议后起诉三组：总计 = 结果维持 + 结果纠正 + 其他结果 + 尚未审结",
+    "表四行政复议、未经复议直接起诉、复议后起诉三组：总计 = 结果维持 + 结果纠正 + 其他结果 + 尚未审结"
+    + _ROOT_CAUSE,
     "核对该组四项结果之和与“总计”，改正其一。",
 )
 def review_sum(r: Rule, ctx: Context) -> Iterator[Finding]:
