@@ -67,7 +67,7 @@ def test_receiving_may_count_carried_over_requests() -> None:
 
 def test_normalise_joins_lines_and_keeps_positions() -> None:
     text = "受理政府\n信息公开申请 21\n件，均在法定期限答复。"
-    flat, where = normalise(text)
+    flat, where = normalise(text, positions=True)
     assert flat == "受理政府信息公开申请21件，均在法定期限答复。"
     assert text[where[flat.index("21")]] == "2"
 

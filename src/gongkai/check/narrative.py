@@ -24,7 +24,8 @@ _SUBHEADING = re.compile(
     r"^\s*(?:[（(][一二三四五六七八九十\d]{1,2}[）)]|[一二三四五六七八九十]{1,2}\s*、|\d{1,2}\s*[.、．](?!\d))"
 )
 _PAGE_LINE = re.compile(r"^\s*(?:[-—–]\s*\d+\s*[-—–]|第\s*\d+\s*页(?:\s*[/，,]?\s*共\s*\d+\s*页)?|\d{1,3})\s*$")
-_SPACE = re.compile(r"[ \t\u3000\xa0]")
+_DROP_SPACE = re.compile(r"(?<!\d)[ \t\u3000\xa0]+|[ \t\u3000\xa0]+(?!\d)")
+_KEYWORDS = re.compile("申请|结转|公开|处理|提供|复议|诉讼|处罚|规范性文件|规章|许可|强制|收费")
 
 
 @dataclass
@@ -36,9 +37,16 @@ class Claim:
     sentence: str
     number: float
     section: int  # index in report.sections (-1: text outside the parts)
-    span: tuple[int, int]  # the number's characters in that section's text
+    flat: tuple[int, int]  # the number's characters in the normalised text of that part
+    text: str = field(repr=False)  # that part's text
     readings: dict[str, float] = field(default_factory=dict)  # reading → table value
     cells: tuple[str, ...] = ()
+
+    @property
+    def span(self) -> tuple[int, int]:
+        """The number's characters in the part's own text."""
+        where = normalise(self.text, positions=True)[1]
+        return where[self.flat[0]], where[self.flat[1] - 1] + 1
 
     @property
     def fits(self) -> bool:
@@ -214,36 +222,39 @@ TOPICS: tuple[Topic, ...] = (
 
 
 # ------------------------------------------------------------------ reading the text
-def normalise(text: str) -> tuple[str, list[int]]:
+def normalise(text: str, positions: bool = False) -> tuple[str, list[int]]:
     """The text with wrapped lines joined, page-number lines and spaces around words dropped.
 
     A line that starts with a sub-heading number ends the sentence before it, and a short one
-    ends its own ("\\n").
-
-    Returns the new text and, for each of its characters, the index of that character in `text`.
-    Spaces between two digits are kept (they separate numbers).
+    ends its own ("\\n"). Spaces between two digits are kept (they separate numbers).
+    With `positions`, also the index in `text` of each character of the result (else []).
     """
     out: list[str] = []
     where: list[int] = []
+    fresh = True  # at the start of a sentence
     pos = 0
     for line in text.splitlines(keepends=True):
         body = line.rstrip("\r\n")
         heading = _SUBHEADING.match(body) is not None
-        if heading and out and out[-1] != "\n":
+        if heading and not fresh:
             out.append("\n")  # a sub-heading starts a new sentence
-            where.append(pos)
+            where.extend((pos,) if positions else ())
+            fresh = True
         if not _PAGE_LINE.match(body):
-            for k, ch in enumerate(body):
-                if _SPACE.match(ch):
-                    before = body[k - 1] if k else (out[-1] if out else "")
-                    after = body[k + 1] if k + 1 < len(body) else ""
-                    if not (before.isdigit() and after.isdigit()):
-                        continue
-                out.append(ch)
-                where.append(pos + k)
+            kept = 0
+            for m in _DROP_SPACE.finditer(body):
+                if m.start() > kept:
+                    out.append(body[kept : m.start()])
+                    where.extend(range(pos + kept, pos + m.start()) if positions else ())
+                kept = m.end()
+            if kept < len(body):
+                out.append(body[kept:])
+                where.extend(range(pos + kept, pos + len(body)) if positions else ())
+                fresh = False
             if heading and len(body.strip()) <= 30 and not body.rstrip().endswith(("，", ",", "、")):
                 out.append("\n")  # and a short sub-heading line ends itself
-                where.append(pos + len(body))
+                where.extend((pos + len(body),) if positions else ())
+                fresh = True
         pos += len(line)
     return "".join(out), where
 
@@ -294,16 +305,16 @@ def _readings(report: Report, topic: Topic) -> tuple[dict[str, float], tuple[str
 def claims(report: Report, ctx: Context | None = None) -> list[Claim]:
     """Every number the text states about a table value, with the table's readings."""
     out: list[Claim] = []
-    readings = {id(t): _readings(report, t) for t in TOPICS}
+    readings: dict[int, tuple[dict[str, float], tuple[str, ...]]] = {}
     for index, part, text in _texts(report, ctx):
-        flat, where = normalise(text)
+        flat = normalise(text)[0]
         start = 0
         for m_end in [*_SENTENCE_END.finditer(flat), None]:
             end = m_end.end() if m_end else len(flat)
             sentence = flat[start:end]
             base = start
             start = end
-            if not sentence.strip() or not any(ch.isdigit() or ch in "未没" for ch in sentence):
+            if not _KEYWORDS.search(sentence) or not any(ch.isdigit() or ch in "未没" for ch in sentence):
                 continue
             taken: set[tuple[int, int]] = set()
             for topic in TOPICS:
@@ -317,10 +328,14 @@ def claims(report: Report, ctx: Context | None = None) -> list[Claim]:
                         taken.add((s, e))
                         raw = m.group("n")
                         number = 0.0 if raw in ("未", "没有") else float(raw.replace(",", ""))
+                        if id(topic) not in readings:
+                            readings[id(topic)] = _readings(report, topic)
                         values, cells = readings[id(topic)]
-                        span = (where[base + s], where[base + e - 1] + 1)
                         out.append(
-                            Claim(topic.rule, topic.what, sentence.strip(), number, index, span, values, cells)
+                            Claim(
+                                topic.rule, topic.what, sentence.strip(), number, index, (base + s, base + e), text,
+                                values, cells,
+                            )
                         )
     return out
 
