@@ -419,3 +419,11 @@ def test_review_group_candidates_named_when_sums_cannot_tell() -> None:
         "review_litigation.litigation_after_review.upheld",
     ]
     assert "无法区分" in f.message
+
+
+def test_check_against_runs_copied_text_and_jumps() -> None:
+    from gongkai.check import check_against
+
+    cur, prev = _hongze_prev(10, 0, 12)
+    rules = {f.rule for f in check_against(cur, prev)}
+    assert {"cross_year.copied_text", "cross_year.jump"} <= rules
