@@ -389,7 +389,7 @@ def test_one_finding_per_wrong_cell_with_its_identities_folded() -> None:
         ("requests.results_sum", "requests.granted.natural_person", 3.0)
     ]
     f = report.errors[0]
-    assert f.message.startswith("“（一）予以公开·自然人”很可能有误：填写4，比使所在等式平衡所需的数多3")
+    assert f.message.startswith("“（一）予以公开·自然人”很可能有误：填写4，按所在等式推算偏多3；它所在的2个等式都不平衡")
     assert f.details == [
         "自然人列：（七）总计为1，但各项办理结果之和为4",
         "“（一）予以公开”行：总计为1，但六类申请人之和自然人(4)+商业企业(0)+科研机构(0)+社会公益组织(0)"

@@ -223,7 +223,7 @@ def _corrected(ctx: Context, cell: str, error: float) -> str:
 
 
 def _amount(error: float) -> str:
-    return f"多{_num(abs(error))}" if error > 0 else f"少{_num(abs(error))}"
+    return f"偏多{_num(abs(error))}" if error > 0 else f"偏少{_num(abs(error))}"
 
 
 def _explain(ctx: Context, comp: list[Equation], active: list[Equation]) -> list[Finding]:
@@ -240,10 +240,11 @@ def _explain(ctx: Context, comp: list[Equation], active: list[Equation]) -> list
     candidates = list(dict.fromkeys(c for cells, _ in sols for c in cells))
     size = len(sols[0][0])
     if size == 1:
-        options = "、".join(f"“{cell_label(c)}”（应为{_corrected(ctx, c, errs[0])}）" for (c,), errs in sols)
-        why = f"仅凭表内合计无法区分是哪一个单元格有误，可能是{options}之一"
+        named = "、".join(f"“{cell_label(c)}”" for (c,), _ in sols)
+        options = "；".join(f"“{cell_label(c)}”应为{_corrected(ctx, c, errs[0])}" for (c,), errs in sols)
+        why = f"仅凭表内合计无法区分是哪一个单元格有误，可能是{named}之一"
     else:
-        options = "；".join(
+        options = "；或".join(
             "、".join(f"“{cell_label(c)}”应为{_corrected(ctx, c, err)}" for c, err in zip(cells, errs, strict=True))
             for cells, errs in sols
         )
@@ -256,7 +257,7 @@ def _explain(ctx: Context, comp: list[Equation], active: list[Equation]) -> list
             cells=_ordered_cells(candidates, comp),
             candidates=candidates,
             details=details,
-            hint=f"可能的改法：{options}。这只是按合计推算，请以原始台账为准。",
+            hint=f"若其他数字无误，可能的改法：{options}。各改法同样能使上述等式平衡，这只是按合计推算，请以原始台账为准。",
         )
     ]
 
@@ -268,7 +269,7 @@ def _single(ctx: Context, cell: str, error: float, comp: list[Equation], size: i
     value = _num(float(ctx.cells.get(cell) or 0))
     others = f"（本表共{size}处有误，合起来正好解释全部不平衡）" if size > 1 else ""
     message = (
-        f"“{label}”很可能有误：填写{value}，比使所在等式平衡所需的数{_amount(error)}{others}；"
+        f"“{label}”很可能有误：填写{value}，按所在等式推算{_amount(error)}{others}；"
         + (f"它所在的{len(folded)}个等式都不平衡：" if len(folded) > 1 else "它所在的等式不平衡：")
         + "；".join(details)
     )
