@@ -178,6 +178,7 @@ def test_two_cells_changed_at_once_are_both_named() -> None:
         for cell, v in zip((first, second), olds, strict=True):
             _set(case.report, cell, v)  # type: ignore[arg-type]
         assert found, (case.name, first, second)
+        assert named(found, first) and named(found, second), (case.name, first, second, news)
         pairs += 1
         suspects = {f.suspect for f in found} - {None} - {f.suspect for f in arithmetic(case)}
         named_both = suspects == {first, second}

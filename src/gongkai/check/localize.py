@@ -22,6 +22,7 @@ from gongkai.standard import cell_label
 
 EPS = 1e-6
 MAX_CELLS = 3  # largest set of wrong cells searched for
+MAX_POOL_FOR_2 = 120  # cells in a tangle above which pairs are not searched (a scrambled table)
 MAX_POOL_FOR_3 = 30  # cells in a tangle above which three-cell sets are not searched
 _KIND_ORDER = ("balance", "results_sum", "row_total", "review")
 
@@ -73,8 +74,16 @@ def _localize(ctx: Context) -> list[Finding]:
         return []
     findings, unknown = _blank_lines(ctx, eqs)
     active = [e for e in eqs if not unknown.intersection(e.ident.cells)]
+    unsolved: list[Equation] = []
     for comp in _components([e for e in active if e.broken]):
-        findings.extend(_explain(ctx, comp, active))
+        sols = solutions(ctx, comp, active)
+        if sols:
+            findings.extend(_explain(ctx, comp, sols))
+        else:
+            unsolved.extend(comp)
+    if unsolved:
+        # Errors that cancel in a shared identity split one tangle in two: solve the rest together.
+        findings.extend(_explain(ctx, unsolved, solutions(ctx, unsolved, active)))
     return findings
 
 
@@ -178,7 +187,7 @@ def solutions(ctx: Context, comp: list[Equation], active: list[Equation]) -> lis
     pool = sorted({p for e in comp for p in e.ident.cells})
     values = ctx.cells
     for k in range(1, MAX_CELLS + 1):
-        if k == 3 and len(pool) > MAX_POOL_FOR_3:
+        if (k == 2 and len(pool) > MAX_POOL_FOR_2) or (k == 3 and len(pool) > MAX_POOL_FOR_3):
             break
         found: list[Solution] = []
         for cells in combinations(pool, k):
@@ -226,8 +235,7 @@ def _amount(error: float) -> str:
     return f"偏多{_num(abs(error))}" if error > 0 else f"偏少{_num(abs(error))}"
 
 
-def _explain(ctx: Context, comp: list[Equation], active: list[Equation]) -> list[Finding]:
-    sols = solutions(ctx, comp, active)
+def _explain(ctx: Context, comp: list[Equation], sols: list[Solution]) -> list[Finding]:
     if len(sols) == 1:
         cells, errors = sols[0]
         return [_single(ctx, cell, err, comp, len(cells)) for cell, err in zip(cells, errors, strict=True)]
