@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from gongkai.check.registry import Context, Rule, rule
 from gongkai.model import Finding
@@ -34,7 +34,7 @@ class Identity:
     right: tuple[str, ...]
     scope: str  # Chinese: where it applies, e.g. "自然人列"
 
-    @property
+    @cached_property
     def cells(self) -> tuple[str, ...]:
         return self.left + self.right
 

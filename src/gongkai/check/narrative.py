@@ -25,6 +25,7 @@ _SUBHEADING = re.compile(
 )
 _PAGE_LINE = re.compile(r"^\s*(?:[-—–]\s*\d+\s*[-—–]|第\s*\d+\s*页(?:\s*[/，,]?\s*共\s*\d+\s*页)?|\d{1,3})\s*$")
 _DROP_SPACE = re.compile(r"(?<!\d)[ \t\u3000\xa0]+|[ \t\u3000\xa0]+(?!\d)")
+_HINT = re.compile(r"[\d未没]")  # a sentence states a count (or its absence)
 _KEYWORDS = re.compile("申请|结转|公开|处理|提供|复议|诉讼|处罚|规范性文件|规章|许可|强制|收费")
 
 
@@ -61,6 +62,7 @@ class Topic:
     readings: tuple[tuple[str, tuple[str, ...]], ...]  # (name, cells or row prefixes "requests.denied_*.total")
     scope: str = ""  # a sentence must contain this word, or stand in part `part`
     part: int = 0
+    keys: tuple[str, ...] = ()  # words one of which every pattern needs (a cheap test first)
 
 
 def _p(*texts: str) -> tuple[re.Pattern[str], ...]:
@@ -91,54 +93,63 @@ TOPICS: tuple[Topic, ...] = (
             r"(?P<n>未|没有)(?:收到|受理|接到)G{0,12}?(?:政府信息公开|依申请公开)G{0,4}?(?:申请|事项|来信|办件)",
         ),
         _RECEIVED,
+        keys=("申请", "公开"),
     ),
     Topic(
         "narrative.requests",
         "办结（答复）申请",
         _p(r"(?:答复|办结)G{0,12}?申请G{0,6}?NU", r"申请G{0,8}?(?:答复|办结)G{0,3}?NU"),
         (("办理结果总计", ("requests.total_processed.total",)),) + _RECEIVED[:2],
+        keys=("申请",),
     ),
     Topic(
         "narrative.request_results",
         "上年结转",
         _p(r"上一?年度?结转G{0,12}?NU"),
         (("上年结转总计", ("requests.carried_over.total",)),),
+        keys=("结转",),
     ),
     Topic(
         "narrative.request_results",
         "结转下年度",
         _p(r"结转(?:至|到)?下一?年度?G{0,10}?NU", r"NUG{0,8}?结转(?:至|到)?下一?年"),
         (("结转下年度继续办理总计", ("requests.carried_forward.total",)),),
+        keys=("结转",),
     ),
     Topic(
         "narrative.request_results",
         "予以公开",
         _p(r"予以公开G{0,4}?NU"),
         (("（一）予以公开总计", ("requests.granted.total",)),),
+        keys=("予以公开",),
     ),
     Topic(
         "narrative.request_results",
         "部分公开",
         _p(r"部分公开G{0,4}?NU"),
         (("（二）部分公开总计", ("requests.partially_granted.total",)),),
+        keys=("部分公开",),
     ),
     Topic(
         "narrative.request_results",
         "不予公开",
         _p(r"不予公开G{0,4}?NU"),
         (("（三）不予公开各项总计之和", ("requests.denied_*.total",)),),
+        keys=("不予公开",),
     ),
     Topic(
         "narrative.request_results",
         "无法提供",
         _p(r"无法提供G{0,4}?NU"),
         (("（四）无法提供各项总计之和", ("requests.unable_*.total",)),),
+        keys=("无法提供",),
     ),
     Topic(
         "narrative.request_results",
         "不予处理",
         _p(r"不予处理G{0,4}?NU"),
         (("（五）不予处理各项总计之和", ("requests.declined_*.total",)),),
+        keys=("不予处理",),
     ),
     Topic(
         "narrative.review",
@@ -151,6 +162,7 @@ TOPICS: tuple[Topic, ...] = (
         (("行政复议总计", ("review_litigation.review.total",)),),
         scope="公开",
         part=4,
+        keys=("复议",),
     ),
     Topic(
         "narrative.litigation",
@@ -163,12 +175,14 @@ TOPICS: tuple[Topic, ...] = (
         _LITIGATION,
         scope="公开",
         part=4,
+        keys=("诉讼",),
     ),
     Topic(
         "narrative.punishment",
         "行政处罚",
         _p(r"行政处罚(?:决定|案件)?(?:共|计)?NU"),
         (("行政处罚决定数", ("active.punishment.decisions",)),),
+        keys=("处罚",),
     ),
     Topic(
         "narrative.normative_documents",
@@ -181,42 +195,49 @@ TOPICS: tuple[Topic, ...] = (
             ("本年制发件数", ("active.normative_documents.issued",)),
             ("本年新制作数量", ("active.normative_documents.made",)),
         ),
+        keys=("规范性文件",),
     ),
     Topic(
         "narrative.normative_documents",
         "现行有效规范性文件",
         _p(r"现行有效(?:的)?(?:行政)?规范性文件(?:共|计)?NU"),
         (("现行有效件数", ("active.normative_documents.in_force",)),),
+        keys=("规范性文件",),
     ),
     Topic(
         "narrative.normative_documents",
         "废止规范性文件",
         _p(r"废止(?:了)?(?:行政)?规范性文件(?:共|计)?NU"),
         (("本年废止件数", ("active.normative_documents.repealed",)),),
+        keys=("规范性文件",),
     ),
     Topic(
         "narrative.active",
         "规章",
         _p(r"(?:制发|印发|出台|制定)(?:了)?(?:政府)?规章(?:共|计)?NU"),
         (("规章本年制发件数", ("active.regulations.issued",)), ("规章本年新制作数量", ("active.regulations.made",))),
+        keys=("规章",),
     ),
     Topic(
         "narrative.active",
         "行政许可",
         _p(r"(?:作出|办理|办结)行政许可(?:决定)?(?:共|计)?NU", r"行政许可决定(?:共|计)?NU"),
         (("行政许可决定数", ("active.licensing.decisions",)),),
+        keys=("许可",),
     ),
     Topic(
         "narrative.active",
         "行政强制",
         _p(r"行政强制(?:决定|措施)?(?:共|计)?NU"),
         (("行政强制决定数", ("active.coercion.decisions",)),),
+        keys=("强制",),
     ),
     Topic(
         "narrative.fees",
         "行政事业性收费万元",
         (re.compile(r"行政事业性收费(?:金额|共|计|总额)?" + _GAP + r"{0,4}?(?P<n>\d[\d,]*(?:\.\d+)?)万元"),),
         (("本年收费金额", ("active.fees.amount",)),),
+        keys=("收费",),
     ),
 )
 
@@ -307,6 +328,8 @@ def claims(report: Report, ctx: Context | None = None) -> list[Claim]:
     out: list[Claim] = []
     readings: dict[int, tuple[dict[str, float], tuple[str, ...]]] = {}
     for index, part, text in _texts(report, ctx):
+        if not _HINT.search(text) or not _KEYWORDS.search(text):
+            continue  # no count and no topic in this part
         flat = normalise(text)[0]
         start = 0
         for m_end in [*_SENTENCE_END.finditer(flat), None]:
@@ -314,10 +337,12 @@ def claims(report: Report, ctx: Context | None = None) -> list[Claim]:
             sentence = flat[start:end]
             base = start
             start = end
-            if not _KEYWORDS.search(sentence) or not any(ch.isdigit() or ch in "未没" for ch in sentence):
+            if not _HINT.search(sentence) or not _KEYWORDS.search(sentence):
                 continue
             taken: set[tuple[int, int]] = set()
             for topic in TOPICS:
+                if not any(k in sentence for k in topic.keys):
+                    continue
                 if topic.scope and topic.scope not in sentence and part != topic.part:
                     continue
                 for pattern in topic.patterns:
