@@ -221,9 +221,10 @@ def _rule_for(eqs: Iterable[Equation]) -> str:
 
 
 def _ordered_cells(first: Iterable[str], eqs: Iterable[Equation]) -> list[str]:
+    """The named cells first, then the totals of the identities they break (short ones whole)."""
     out = list(dict.fromkeys(first))
     for e in eqs:
-        out.extend(p for p in e.ident.cells if p not in out)
+        out.extend(p for p in (e.ident.cells if len(e.ident.cells) <= 5 else e.ident.left) if p not in out)
     return out
 
 
