@@ -141,7 +141,8 @@ def open_store(db: str | os.PathLike[str] | None = None, migrate: bool = True) -
         except DBAPIError as exc:
             store.close()
             raise StoreError(
-                fault_message(exc, store.display_url) or f"无法打开数据库 {store.display_url}：{_short(exc)}"
+                "无法打开数据库："
+                + (fault_message(exc, store.display_url) or f"{store.display_url}：{_short(exc)}")
             ) from exc
     return store
 
