@@ -138,6 +138,9 @@ def open_store(db: str | os.PathLike[str] | None = None, migrate: bool = True) -
 
         try:
             upgrade(store)
+        except StoreError as exc:  # a fault seen inside a migration's transaction
+            store.close()
+            raise StoreError(f"无法打开数据库：{exc}") from exc
         except DBAPIError as exc:
             store.close()
             raise StoreError(
