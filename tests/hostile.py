@@ -48,13 +48,14 @@ sys.stderr.write("\\n@@MEASURE %d %.3f %d\\n" % (p.returncode, dt, resource.getr
 
 
 def run_cli(*args: str | os.PathLike[str], env: dict[str, str] | None = None, timeout: float = 300,
-            user: int | None = None, cwd: str | os.PathLike[str] | None = None) -> Run:
-    """`gongkai ARGS` in a new process; peak memory is the largest of the command and its workers."""
-    cmd = [sys.executable, "-c", _MEASURE, sys.executable, "-c", "from gongkai.cli import main; main()"]
+            prefix: tuple[str, ...] = ()) -> Run:
+    """`gongkai ARGS` in a new process (run through `prefix`, e.g. setpriv); peak memory is the
+    largest of the command and its workers."""
+    cmd = [sys.executable, "-c", _MEASURE, *prefix, sys.executable, "-c", "from gongkai.cli import main; main()"]
     cmd += [os.fsdecode(a) if isinstance(a, bytes) else str(a) for a in args]
     full_env = {**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent / "src"), **(env or {})}
     full_env.pop("GONGKAI_IN_PROCESS", None)
-    p = subprocess.run(cmd, capture_output=True, env=full_env, timeout=timeout, user=user, cwd=cwd)
+    p = subprocess.run(cmd, capture_output=True, env=full_env, timeout=timeout)
     err = p.stderr.decode("utf-8", "replace")
     head, _, tail = err.rpartition("@@MEASURE ")
     code, seconds, rss_kb = tail.split()

@@ -63,7 +63,7 @@ def exit_code(results: list[Result]) -> int:
 def register(app: typer.Typer) -> None:
     @app.command("check")
     def check_cmd(
-        paths: Annotated[list[Path], typer.Argument(help="报告文件或文件夹（递归查找）")],
+        paths: Annotated[list[Path], typer.Argument(help="报告文件或文件夹（递归查找）", readable=False)],
         format: Annotated[str, typer.Option("--format", "-f", help="输出格式：text 或 json")] = "text",
         info: Annotated[bool, typer.Option("--info/--no-info", help="是否显示“提示”级别的发现")] = True,
         jobs: Annotated[int, typer.Option("--jobs", "-j", help="并行进程数（默认：全部 CPU 核心）")] = 0,

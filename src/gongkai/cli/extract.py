@@ -39,7 +39,7 @@ def _write_error(exc: OSError, out: Path) -> str:
 def register(app: typer.Typer) -> None:
     @app.command("extract")
     def extract_cmd(
-        paths: Annotated[list[Path], typer.Argument(help="报告文件或文件夹（递归查找）")],
+        paths: Annotated[list[Path], typer.Argument(help="报告文件或文件夹（递归查找）", readable=False)],
         out: Annotated[Path, typer.Option("--out", "-o", help="输出文件夹：每份报告写成 <文件名>.json")],
         jobs: Annotated[int, typer.Option("--jobs", "-j", help="并行进程数（默认：全部 CPU 核心）")] = 0,
     ) -> None:
