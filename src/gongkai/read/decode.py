@@ -74,7 +74,10 @@ def _tolerant(data: bytes, encoding: str) -> Decoded | None:
     """`data` in `encoding` with a few replaced characters, when that is clearly what the file is."""
     text = data.decode(encoding, "replace")
     replaced = text.count("\ufffd") - data.count("\ufffd".encode(encoding))
-    if replaced <= 0 or replaced > max(8, len(text) // 500):
+    if replaced <= 0 or replaced > max(16, len(text) // 100):
+        return None
+    others = len(text) - len(text.encode("ascii", "ignore")) - replaced  # well-formed non-ASCII characters
+    if others < 10 * replaced:  # not clearly this encoding: another one, or not text at all
         return None
     if not _looks_like_text(text.replace("\ufffd", "")):
         return None
