@@ -222,3 +222,26 @@ def timed(fn: object, *args: object) -> tuple[object, float]:
     t = time.monotonic()
     out = fn(*args)  # type: ignore[operator]
     return out, time.monotonic() - t
+
+
+def rotated_pdf(data: bytes, angle: int = 90) -> bytes:
+    """`data` with every page's content drawn turned a quarter (counter-clockwise for 90, clockwise for
+    270) on a landscape page, and /Rotate `angle` so that it displays upright."""
+    import pypdfium2 as pdfium
+
+    src = pdfium.PdfDocument(data)
+    dst = pdfium.PdfDocument.new()
+    for i in range(len(src)):
+        w, hgt = src[i].get_size()
+        page = dst.new_page(hgt, w)
+        obj = src.page_as_xobject(i, dst).as_pageobject()
+        if angle == 90:
+            obj.transform(pdfium.PdfMatrix().rotate(90, ccw=True).translate(hgt, 0))
+        else:
+            obj.transform(pdfium.PdfMatrix().rotate(90, ccw=False).translate(0, w))
+        page.insert_obj(obj)
+        page.gen_content()
+        page.set_rotation(angle)
+    buf = io.BytesIO()
+    dst.save(buf)
+    return buf.getvalue()

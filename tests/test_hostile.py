@@ -262,3 +262,19 @@ def test_top_level_guard_turns_an_environment_failure_into_a_message(tmp_path: P
     run = h.run_cli("extract", h.GOOD, "--out", blocker)
     assert run.code == 2 and "Traceback" not in run.stderr
     assert "无法写入输出文件夹" in run.stderr
+
+
+@pytest.mark.parametrize("angle", [90, 270])
+def test_rotated_page_content_is_read(angle: int) -> None:
+    import random
+
+    from tests.report_factory import expected, pdf_bytes, random_report
+
+    rep = random_report(random.Random(5))
+    res = process_bytes(h.rotated_pdf(pdf_bytes(rep), angle), "rotated.pdf")
+    assert res.readable
+    exp = expected(rep)
+    assert res.report.active == exp["active"]
+    assert res.report.requests == exp["requests"]
+    assert res.report.review_litigation == exp["review_litigation"]
+    assert [s.no for s in res.report.sections] == [1, 2, 3, 4, 5, 6]

@@ -21,6 +21,7 @@ from gongkai.read.errors import ReadError
 from gongkai.read.limits import check as check_limit
 from gongkai.read.pdf_geometry import Box, PageGeometry, page_geometry
 from gongkai.read.pdf_layout import RawBlock, join_pages, layout_page, to_blocks
+from gongkai.read.pdf_rotate import upright
 from gongkai.read.pdf_settings import TableSettings
 from gongkai.read.registry import Reader, register
 
@@ -99,7 +100,7 @@ def read_pdf(data: bytes, name: str = "", settings: TableSettings | dict | None 
                 notes.append(f"第{i + 1}页无法解析，已跳过")
                 continue
             try:
-                geo = page_geometry(page, i + 1)
+                geo = upright(page, page_geometry(page, i + 1), notes)  # content drawn rotated
                 if _is_scan(geo, s):
                     if ocr_available():
                         pages.append(_ocr_blocks(page, geo, None))
