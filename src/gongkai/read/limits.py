@@ -35,7 +35,7 @@ class Limits:
     findings: int = 2000  # findings kept per report (and reader notes)
     image_pixels: int = 200_000_000  # pixels of one picture or frame
     frames: int = 100  # frames of a multi-frame picture (TIFF, GIF)
-    seconds: int = 180  # time to process one file (read, extract, check)
+    seconds: int = 300  # time to process one file (read, extract, check; OCR of a scan takes longest)
     memory_mb: int = 4096  # address space of one worker process
 
     def __post_init__(self) -> None:
