@@ -260,12 +260,17 @@ def process_many(
 def _process_many(files: list[Path], jobs: int, limits: Limits, keep_trace: bool) -> Iterator[Result]:
     if not files:
         return
-    if os.environ.get("GONGKAI_IN_PROCESS") == "1":  # debugging: no workers, no time limit
+    pool = None
+    if os.environ.get("GONGKAI_IN_PROCESS") != "1":  # "1" for debugging: no workers, no time limit
+        try:
+            pool = _Pool(min(jobs, len(files)), limits, keep_trace)
+        except (OSError, RuntimeError, ValueError):
+            pool = None  # no worker processes on this system: in this process, without the time limit
+    if pool is None:
         with use(limits):
             for f in files:
                 yield _compact(process_path(f), keep_trace)
         return
-    pool = _Pool(min(jobs, len(files)), limits, keep_trace)
     try:
         yield from pool.run(files)
     finally:
@@ -311,6 +316,9 @@ def _limit_memory(limits: Limits) -> None:
 
 def _worker_main(conn: Connection, limits: Limits, keep_trace: bool, hook: str | None) -> None:
     """One worker: receive (index, path), send back (index, Result, retire)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it stops the workers
     _limit_memory(limits)
     with use(limits):
         while True:

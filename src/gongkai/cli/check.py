@@ -66,7 +66,9 @@ def register(app: typer.Typer) -> None:
         paths: Annotated[list[Path], typer.Argument(help="报告文件或文件夹（递归查找）", readable=False)],
         format: Annotated[str, typer.Option("--format", "-f", help="输出格式：text 或 json")] = "text",
         info: Annotated[bool, typer.Option("--info/--no-info", help="是否显示“提示”级别的发现")] = True,
-        jobs: Annotated[int, typer.Option("--jobs", "-j", help="并行进程数（默认：全部 CPU 核心）", show_default=False)] = 0,
+        jobs: Annotated[
+            int, typer.Option("--jobs", "-j", help="并行进程数（默认：全部 CPU 核心）", show_default=False)
+        ] = 0,
     ) -> None:
         """核查报告：逐份列出单位、年度、格式、错误与警告，以及每条发现涉及的单元格。
 

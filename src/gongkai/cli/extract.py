@@ -41,7 +41,9 @@ def register(app: typer.Typer) -> None:
     def extract_cmd(
         paths: Annotated[list[Path], typer.Argument(help="报告文件或文件夹（递归查找）", readable=False)],
         out: Annotated[Path, typer.Option("--out", "-o", help="输出文件夹：每份报告写成 <文件名>.json")],
-        jobs: Annotated[int, typer.Option("--jobs", "-j", help="并行进程数（默认：全部 CPU 核心）", show_default=False)] = 0,
+        jobs: Annotated[
+            int, typer.Option("--jobs", "-j", help="并行进程数（默认：全部 CPU 核心）", show_default=False)
+        ] = 0,
     ) -> None:
         """提取报告为 JSON（含全部发现），写到 OUT/<输入文件名>.json；相同输入得到逐字节相同的输出。
 
