@@ -319,6 +319,8 @@ def _worker_main(conn: Connection, limits: Limits, keep_trace: bool, hook: str |
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it stops the workers
+    with contextlib.suppress(OSError):
+        os.setpgid(0, 0)  # its own process group: killing it also ends what it started (LibreOffice)
     _limit_memory(limits)
     with use(limits):
         while True:
@@ -376,6 +378,9 @@ class _Worker:
                 self.conn.send(None)
             self.proc.join(timeout=2)
         if self.proc.is_alive():
+            if self.proc.pid:
+                with contextlib.suppress(OSError):
+                    os.killpg(self.proc.pid, 9)  # the worker and any converter it started
             self.proc.kill()
             self.proc.join(timeout=5)
         self.conn.close()
