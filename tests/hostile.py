@@ -212,8 +212,8 @@ def sparse_text(folder: Path, mb: int = 300) -> Path:
     return p
 
 
-def long_text(folder: Path, lines: int = 150_000) -> Path:
-    """A real report followed by `lines` lines of prose (about 6 MB)."""
+def long_text(folder: Path, lines: int = 30_000) -> Path:
+    """A real report followed by `lines` lines of prose (about 2.4 MB, 0.8 million characters)."""
     p = folder / "long.txt"
     filler = "（一）主动公开政府信息情况。这是一段很长的说明文字。\n" * lines
     p.write_text(GOOD.read_text(encoding="utf-8") + filler, encoding="utf-8")
