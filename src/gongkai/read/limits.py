@@ -119,7 +119,10 @@ def current() -> Limits:
     if _current is None:
         try:
             _current = Limits.from_env()
-        except ValueError:
+        except ValueError as exc:
+            import sys
+
+            print(f"{exc}；已改用默认的处理限制", file=sys.stderr)
             _current = Limits()
     return _current
 
