@@ -8,7 +8,6 @@ import json
 import os
 import pickle
 import shutil
-import stat
 from collections.abc import Callable
 from pathlib import Path
 
@@ -17,6 +16,7 @@ import pytest
 from gongkai.pipeline import process_bytes, process_many
 from gongkai.read import ReadError
 from gongkai.read.limits import LimitExceeded, Limits
+from gongkai.read.limits import check as check_limit
 from tests import hostile as h
 
 SECONDS = 60  # bound on one CLI run of a small batch (startup included), generous for a loaded CI machine
@@ -252,7 +252,10 @@ def test_limits_are_checked_and_settable() -> None:
         Limits.from_env({"GONGKAI_LIMIT_PAGES": "many"})
     with pytest.raises(ValueError, match="非负整数"):
         Limits(pages=-1)
-    assert stat.S_ISREG(os.stat(h.GOOD).st_mode)
+    check_limit("pages", 10**9, Limits(pages=0))  # 0: no limit
+    with pytest.raises(LimitExceeded) as err:
+        check_limit("pages", 3, Limits(pages=2))
+    assert err.value.code == "limit_pages" and "上限 2 页" in err.value.message
 
 
 def test_top_level_guard_turns_an_environment_failure_into_a_message(tmp_path: Path) -> None:

@@ -96,8 +96,8 @@ class LimitExceeded(ReadError):
         super().__init__(code, message)
 
     @classmethod
-    def of(cls, name: str, found: object | None = None) -> LimitExceeded:
-        return cls(f"limit_{name}", limit_message(name, found))
+    def of(cls, name: str, found: object | None = None, limits: Limits | None = None) -> LimitExceeded:
+        return cls(f"limit_{name}", limit_message(name, found, limits))
 
 
 def limit_message(name: str, found: object | None = None, limits: Limits | None = None) -> str:
@@ -143,11 +143,11 @@ def check(name: str, found: int, limits: Limits | None = None) -> None:
     """Raise LimitExceeded when `found` is over limit `name` (a limit of 0 is no limit)."""
     bound = getattr(limits or current(), name)
     if bound and found > bound:
-        raise LimitExceeded.of(name, found)
+        raise LimitExceeded.of(name, found, limits)
 
 
 def check_mb(name: str, nbytes: int, limits: Limits | None = None) -> None:
     """Like `check` for a limit in MB, given a size in bytes."""
     bound = getattr(limits or current(), name)
     if bound and nbytes > bound << 20:
-        raise LimitExceeded.of(name, f"{nbytes / (1 << 20):.1f} MB")
+        raise LimitExceeded.of(name, f"{nbytes / (1 << 20):.1f} MB", limits)
