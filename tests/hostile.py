@@ -262,17 +262,19 @@ def timed(fn: object, *args: object) -> tuple[object, float]:
 
 
 def rotated_pdf(data: bytes, angle: int = 90) -> bytes:
-    """`data` with every page's content drawn turned a quarter (counter-clockwise for 90, clockwise for
-    270) on a landscape page, and /Rotate `angle` so that it displays upright."""
+    """`data` with every page's content drawn turned (a quarter counter-clockwise for 90 and clockwise
+    for 270, on a landscape page; upside down for 180), and /Rotate `angle` so that it displays upright."""
     import pypdfium2 as pdfium
 
     src = pdfium.PdfDocument(data)
     dst = pdfium.PdfDocument.new()
     for i in range(len(src)):
         w, hgt = src[i].get_size()
-        page = dst.new_page(hgt, w)
+        page = dst.new_page(w, hgt) if angle == 180 else dst.new_page(hgt, w)
         obj = src.page_as_xobject(i, dst).as_pageobject()
-        if angle == 90:
+        if angle == 180:
+            obj.transform(pdfium.PdfMatrix().rotate(180).translate(w, hgt))
+        elif angle == 90:
             obj.transform(pdfium.PdfMatrix().rotate(90, ccw=True).translate(hgt, 0))
         else:
             obj.transform(pdfium.PdfMatrix().rotate(90, ccw=False).translate(0, w))

@@ -267,7 +267,7 @@ def test_top_level_guard_turns_an_environment_failure_into_a_message(tmp_path: P
     assert "无法写入输出文件夹" in run.stderr
 
 
-@pytest.mark.parametrize("angle", [90, 270])
+@pytest.mark.parametrize("angle", [90, 180, 270])
 def test_rotated_page_content_is_read(angle: int) -> None:
     import random
 
@@ -281,3 +281,27 @@ def test_rotated_page_content_is_read(angle: int) -> None:
     assert res.report.requests == exp["requests"]
     assert res.report.review_litigation == exp["review_litigation"]
     assert [s.no for s in res.report.sections] == [1, 2, 3, 4, 5, 6]
+
+
+def test_page_whose_text_runs_several_ways_gets_a_finding() -> None:
+    import io
+    import random
+
+    import pypdfium2 as pdfium
+
+    from tests.report_factory import pdf_bytes, random_report
+
+    src = pdfium.PdfDocument(pdf_bytes(random_report(random.Random(5))))
+    dst = pdfium.PdfDocument.new()
+    w, hgt = src[0].get_size()
+    page = dst.new_page(hgt, w)
+    for turn, dx, dy in ((90, hgt / 2, 0), (270, hgt / 2, w / 2)):  # half the content each way
+        obj = src.page_as_xobject(0, dst).as_pageobject()
+        obj.transform(pdfium.PdfMatrix().scale(0.5, 0.5).rotate(90, ccw=turn == 90).translate(dx, dy))
+        page.insert_obj(obj)
+    page.gen_content()
+    buf = io.BytesIO()
+    dst.save(buf)
+    res = process_bytes(buf.getvalue(), "mixed.pdf")
+    notes = [f.message for f in res.report.findings if f.rule == "extraction.reader_note"]
+    assert any("第1页的文字朝多个方向排列" in n for n in notes), notes
