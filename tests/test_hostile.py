@@ -305,3 +305,25 @@ def test_page_whose_text_runs_several_ways_gets_a_finding() -> None:
     res = process_bytes(buf.getvalue(), "mixed.pdf")
     notes = [f.message for f in res.report.findings if f.rule == "extraction.reader_note"]
     assert any("第1页的文字朝多个方向排列" in n for n in notes), notes
+
+
+def test_top_level_guard_never_shows_a_traceback(monkeypatch: pytest.MonkeyPatch,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    import errno
+
+    import gongkai.cli as cli
+
+    def broken(args: object = None) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device", "/data/out")
+
+    monkeypatch.setattr(cli, "app", broken)
+    monkeypatch.delenv("GONGKAI_DEBUG", raising=False)
+    with pytest.raises(SystemExit) as stop:
+        cli.main(["check", "x"])
+    assert stop.value.code == 2
+    err = capsys.readouterr().err
+    assert "磁盘空间已满（/data/out）" in err and "Traceback" not in err and "GONGKAI_DEBUG=1" in err
+    monkeypatch.setenv("GONGKAI_DEBUG", "1")
+    with pytest.raises(SystemExit):
+        cli.main(["check", "x"])
+    assert "Traceback" in capsys.readouterr().err
