@@ -20,9 +20,8 @@ from gongkai.analysis.rates import RATE_DEFS
 from gongkai.analysis.stats import GROUPS, TOTALS, GroupStats, group_stats, metric_names
 from gongkai.export import (
     FORMATS,
+    TABLES,
     ExportError,
-    long_table,
-    wide_table,
     write_csv,
     write_json,
     write_parquet,
@@ -219,8 +218,9 @@ def _export_cmd(
     format: Annotated[str, typer.Option("--format", "-f", help="csv、xlsx、parquet 或 json")],
     out: Annotated[str, typer.Option("--out", "-o", help="输出文件；csv/json 只导出一张表时可用 - 表示标准输出")],
     table: Annotated[
-        str, typer.Option("--table", "-t", help="wide（每份报告一行）、long（每个单元格一行）或 both")
-    ] = "both",
+        str, typer.Option("--table", "-t", help="wide（每份报告一行）、long（每个单元格一行）、findings（每条发现一行）、"
+                                               "both（宽表与长表）或 all（三张表）")
+    ] = "all",
     labels: Annotated[
         str | None, typer.Option("--labels", help="表头：key（英文路径）或 zh（中文）；xlsx 默认 zh，其余默认 key")
     ] = None,
@@ -228,20 +228,24 @@ def _export_cmd(
     all_versions: Annotated[bool, typer.Option("--all-versions", help="包括被更正版取代的旧版本")] = False,
     db: DbOption = None,
 ) -> None:
-    """导出数据库中的报告：宽表（每份报告一行、每个单元格一列）与长表（报告、单元格路径、数值、原文）。
-    xlsx 为一个文件两个工作表；csv/json/parquet 在 --table both 时写成 <名>.wide.<扩展名> 与 <名>.long.<扩展名>。
+    """导出数据库中的报告：宽表（每份报告一行：报告信息、各规则的发现数、每个单元格一列）、长表（报告、单元格路径、数值、原文）
+    与发现表（报告、规则、级别、说明、涉及的单元格及其数值、处理状态）。
+    xlsx 为一个文件多个工作表；csv/json/parquet 导出多张表时写成 <名>.wide.<扩展名>、<名>.long.<扩展名>、<名>.findings.<扩展名>。
+    CSV 中以 = + - @ 开头的文字前加单引号，防止表格软件当作公式执行。
 
     示例：gongkai export --format xlsx --out 2024.xlsx --where year=2024 --where agency~镇
     """
     if format not in FORMATS:
         raise _fail(f"不支持的导出格式：{format}（可用 {'、'.join(FORMATS)}）")
-    if table not in ("wide", "long", "both"):
-        raise _fail(f"--table 只能是 wide、long 或 both，而不是 {table}")
+    groups = {"both": ["wide", "long"], "all": ["wide", "long", "findings"]}
+    if table not in TABLES and table not in groups:
+        raise _fail(f"--table 只能是 wide、long、findings、both 或 all，而不是 {table}")
+    kinds = groups.get(table, [table])
     labels = labels or ("zh" if format == "xlsx" else "key")
     if labels not in ("key", "zh"):
         raise _fail(f"--labels 只能是 key 或 zh，而不是 {labels}")
-    if out == "-" and (format not in ("csv", "json") or table == "both"):
-        raise _fail("只有 csv/json 且只导出一张表（--table wide 或 long）时才能输出到标准输出。")
+    if out == "-" and (format not in ("csv", "json") or len(kinds) > 1):
+        raise _fail("只有 csv/json 且只导出一张表（--table wide、long 或 findings）时才能输出到标准输出。")
     if format == "parquet":
         try:
             import pyarrow  # noqa: F401
@@ -252,8 +256,7 @@ def _export_cmd(
         raise _fail(f"输出文件夹不存在：{target.parent}")
     with _opened(db) as store, store.read() as conn:
         conds = where_clauses(where)
-        kinds = ["wide", "long"] if table == "both" else [table]
-        build = {"wide": wide_table, "long": long_table}
+        build = TABLES
         written: list[str] = []
         if format == "xlsx":
             assert target is not None
@@ -267,7 +270,7 @@ def _export_cmd(
         else:
             for k in kinds:
                 dest = target
-                if target is not None and table == "both":
+                if target is not None and len(kinds) > 1:
                     dest = target.with_name(f"{target.stem}.{k}{target.suffix or '.' + format}")
                 n = _write_one(build[k](conn, conds, not all_versions), format, dest, labels)
                 written.append(f"{dest or '标准输出'}（{k} {n} 行）")

@@ -1,13 +1,19 @@
 """Writers for the export tables: CSV (UTF-8 with BOM, for Excel/WPS), XLSX, Parquet, JSON.
 
 Numbers stay numbers and blanks stay blank: CSV and JSON write integers and decimals exactly as
-stored (Python's shortest round-trip form); XLSX and Parquet hold them as numbers (doubles).
+stored (Python's shortest round-trip form); XLSX holds them as numbers; Parquet holds counts as
+nullable 64-bit integers and decimals (money) as decimal128(38, 10) made from the printed digits.
+
+CSV is spreadsheet-safe: a text field starting with = + - @, a tab or a carriage return is prefixed
+with a single quote (OWASP CSV injection), so Excel/WPS never runs report text as a formula.
+Numbers are never touched (a negative number is a number, not text).
 """
 
 from __future__ import annotations
 
 import csv
 import json
+from decimal import Decimal
 from collections.abc import Iterable, Iterator
 from itertools import islice
 from pathlib import Path
@@ -33,13 +39,25 @@ def _text(value: Any) -> str:
     return str(value)
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(text: str) -> str:
+    """Text a spreadsheet will not run as a formula: a leading quote when it starts like one."""
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def _csv_text(value: Any) -> str:
+    return safe_cell(value) if isinstance(value, str) else _text(value)
+
+
 def write_csv(table: Table, out: IO[str], labels: str = "key") -> int:
-    """Write the table as CSV to an open text stream; returns the number of data rows."""
+    """Write the table as CSV to an open text stream (formula-safe, see module docstring); returns the row count."""
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([c.header(labels) for c in table.columns])
+    writer.writerow([safe_cell(c.header(labels)) for c in table.columns])
     n = 0
     for row in table.rows:
-        writer.writerow([_text(v) for v in row])
+        writer.writerow([_csv_text(v) for v in row])
         n += 1
     return n
 
@@ -82,7 +100,7 @@ def _xlsx_sheet(book: Any, head: Any, columns: list[Column], name: str, labels: 
     sheet = book.add_worksheet(name)
     for j, col in enumerate(columns):
         sheet.write_string(0, j, col.header(labels), head)
-        width = 12 if col.kind in ("int", "num", "bool") else 24
+        width = 12 if col.kind in ("int", "dec", "bool") else 24
         sheet.set_column(j, j, max(width, min(40, len(col.header(labels)) * 2)) if j > 1 else width)
     sheet.freeze_panes(1, 2 if len(columns) > 2 else 0)
     sheet.set_row(0, 48)
@@ -125,13 +143,15 @@ def write_parquet(table: Table, path: Path, labels: str = "key", batch: int = 20
         import pyarrow.parquet as pq
     except ImportError:
         raise ExportError("导出 Parquet 需要 pyarrow：请安装 pip install 'gongkai[parquet]'") from None
-    types = {"int": pa.int64(), "num": pa.float64(), "str": pa.string(), "bool": pa.bool_()}
-    schema = pa.schema([pa.field(c.header(labels), types[c.kind]) for c in table.columns])
+    types = {"int": pa.int64(), "dec": pa.decimal128(38, _SCALE), "str": pa.string(), "bool": pa.bool_()}
+    schema = pa.schema([
+        pa.field(c.header(labels), types[c.kind], metadata={"label_zh": c.zh, "key": c.key}) for c in table.columns
+    ])
     n = 0
     with pq.ParquetWriter(str(path), schema) as writer:
         for chunk in _batches(table.rows, batch):
             arrays = [
-                pa.array([_num(r[j]) if c.kind == "num" else r[j] for r in chunk], type=types[c.kind])
+                pa.array([_dec(r[j]) if c.kind == "dec" else r[j] for r in chunk], type=types[c.kind])
                 for j, c in enumerate(table.columns)
             ]
             writer.write_batch(pa.record_batch(arrays, schema=schema))
@@ -141,5 +161,14 @@ def write_parquet(table: Table, path: Path, labels: str = "key", batch: int = 20
     return n
 
 
-def _num(v: Any) -> float | None:
-    return None if v is None else float(v)
+_SCALE = 10
+
+
+def _dec(v: Any) -> Decimal | None:
+    """A stored number as the decimal it was printed as (shortest round-trip digits), exact at scale 10."""
+    if v is None:
+        return None
+    d = Decimal(v) if isinstance(v, int) else Decimal(repr(float(v)))
+    if d.as_tuple().exponent < -_SCALE:  # type: ignore[operator]
+        raise ExportError(f"数值 {v} 的小数位超过 {_SCALE} 位，无法无损写入 Parquet")
+    return d
