@@ -377,17 +377,19 @@ def test_csv_neutralises_formula_prefixes(tmp_path: Path) -> None:
     assert all(r[1] == "-5" for r in rows)
 
 
-def test_csv_export_of_an_agency_named_like_a_formula(tmp_path: Path) -> None:
-    """End to end: a real report whose agency prints as a formula exports as text, never as a formula."""
-    from tests.store_support import variant
+def test_csv_export_of_a_file_named_like_a_formula(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """End to end: a real report stored from a file named like a formula exports its name as text."""
+    from tests.store_support import SEED_000
 
+    monkeypatch.chdir(tmp_path)
+    Path("=1+2.txt").write_bytes(SEED_000.read_bytes())
     s = open_store(tmp_path / "f.db")
     try:
-        ingest(s, [variant(tmp_path, "evil.txt", agency="=cmd|' /C calc'!A0")])
+        ingest(s, [Path("=1+2.txt")])
         with s.read() as conn:
             buf = io.StringIO()
             write_csv(wide_table(conn), buf)
         row = next(csv.DictReader(io.StringIO(buf.getvalue())))
-        assert row["agency_printed"].startswith("'=cmd")
+        assert row["source_path"] == "'=1+2.txt" and row["agency"] == "巫山县巫峡镇人民政府"
     finally:
         s.close()
