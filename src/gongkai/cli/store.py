@@ -48,7 +48,8 @@ WhereOption = Annotated[
         "--where", "-w", help="筛选条件，可重复（全部满足）：year=2024、agency~巫峡、template=2021、has_errors=true"
     ),
 ]
-_STATUS = {"stored": "入库", "version": "新版本", "duplicate": "已存在", "unreadable": "无法读取", "failed": "失败"}
+_STATUS = {"stored": "入库", "version": "新版本", "format": "另一格式", "duplicate": "已存在", "unreadable": "无法读取",
+           "failed": "失败"}
 
 
 def _fail(message: str) -> typer.Exit:
@@ -87,7 +88,8 @@ def _ingest_cmd(
     batch: Annotated[int, typer.Option("--batch", help="每个事务写入的报告数")] = 100,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="只输出汇总")] = False,
 ) -> None:
-    """把报告读取、提取、核查后存入数据库：内容相同的文件只存一次；同一单位同一年度的更正版另存为新版本（最新者为现行版本）；
+    """把报告读取、提取、核查后存入数据库：内容相同的文件只存一次；同一报告的 PDF 与文字版等（单位、年度、单元格均相同）
+    算同一次发布；同一单位同一年度单元格不同的更正版另存为新版本，并列出改动的单元格；现行版本为发布日期最晚者（而非最后入库者）；
     入库后与相邻年度做跨年度核查（上年结转、现行有效件数、大幅变化），后到的上一年度报告也会让下一年度的发现随之更新。
 
     退出码：有文件无法读取或写入失败为 2，否则为 0。
@@ -103,7 +105,7 @@ def _ingest_cmd(
     def show(o: Outcome) -> None:
         if quiet or o.status == "stored":
             return
-        style = {"version": "cyan", "duplicate": "dim", "unreadable": "bold red", "failed": "bold red"}[o.status]
+        style = {"version": "cyan", "format": "dim", "duplicate": "dim", "unreadable": "bold red", "failed": "bold red"}[o.status]
         console.print(Text(f"[{_STATUS[o.status]}] {o.path} {o.message}".rstrip(), style=style))
 
     with _opened(db) as store:
@@ -112,6 +114,7 @@ def _ingest_cmd(
             console.print(Text(f"[提示] {notice}", style="yellow"))
         console.print(
             f"共 {summary.total} 个文件：新入库 {summary.stored} 份，新版本 {summary.new_versions} 份，"
+            f"同一发布的另一格式 {summary.other_formats} 份，"
             f"已存在 {summary.duplicates} 份，无法读取 {summary.unreadable} 份，写入失败 {summary.failed} 份；"
             f"跨年度复核 {summary.rechecked} 份。数据库：{store.display_url}"
         )

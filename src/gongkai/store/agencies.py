@@ -147,12 +147,38 @@ def _agency_by_key(conn: Connection, key: str) -> int | None:
     return conn.execute(select(agency_names.c.agency_id).where(agency_names.c.key == key)).scalar()
 
 
-def _create_agency(conn: Connection, key: str, name: str, region: str | None, level: str | None) -> int:
+def place_values(name: str, region: str | None = None, level: str | None = None,
+                 year: int | None = None) -> dict[str, str | None]:
+    """The agency columns for a name: inferred region code, names, level and parent (gongkai.region);
+    a region or level from the alias file wins (its region text is read for the code)."""
+    from gongkai.region import infer
+
+    place = infer(name, year)
+    if region:
+        given = infer(region, year)
+        place = given if given.code or given.candidates else place
+        if not given.code:
+            place = type(place)(level=place.level, parent=place.parent, note=given.note or place.note,
+                                candidates=given.candidates)
+    return {
+        "region": region or place.region,
+        "level": level or place.level,
+        "region_code": place.code,
+        "province": place.province,
+        "city": place.city,
+        "county": place.county,
+        "parent": place.parent,
+        "region_note": place.note,
+    }
+
+
+def _create_agency(conn: Connection, key: str, name: str, region: str | None, level: str | None,
+                   year: int | None = None) -> int:
     existing = conn.execute(select(agencies.c.id).where(agencies.c.key == key)).scalar()
     if existing is not None:
         return int(existing)
     new_id = conn.execute(
-        insert(agencies).values(key=key, name=name, region=region, level=level).returning(agencies.c.id)
+        insert(agencies).values(key=key, name=name, **place_values(name, region, level, year)).returning(agencies.c.id)
     ).scalar_one()
     conn.execute(insert(agency_names).values(key=key, agency_id=new_id, source="report"))
     return int(new_id)
@@ -180,7 +206,8 @@ def _by_enclosing_place(conn: Connection, key: str) -> tuple[set[int], str | Non
     return found, None
 
 
-def resolve_agency(conn: Connection, printed: str, aliases: dict[str, Alias] | None = None) -> Resolution:
+def resolve_agency(conn: Connection, printed: str, aliases: dict[str, Alias] | None = None,
+                   year: int | None = None) -> Resolution:
     """The agency a printed name stands for, created when new (see the module docstring)."""
     key = name_key(printed)
     alias = (aliases or {}).get(key)
@@ -188,7 +215,7 @@ def resolve_agency(conn: Connection, printed: str, aliases: dict[str, Alias] | N
         canon_key = name_key(alias.canonical)
         agency_id = _agency_by_key(conn, canon_key)
         if agency_id is None:
-            agency_id = _create_agency(conn, canon_key, alias.canonical, alias.region, alias.level)
+            agency_id = _create_agency(conn, canon_key, alias.canonical, alias.region, alias.level, year)
         _add_name(conn, key, agency_id, "alias")
         return Resolution(agency_id)
     agency_id = _agency_by_key(conn, key)
@@ -199,7 +226,7 @@ def resolve_agency(conn: Connection, printed: str, aliases: dict[str, Alias] | N
         agency_id = found.pop()
         _add_name(conn, key, agency_id, "suffix")
         return Resolution(agency_id)
-    new_id = _create_agency(conn, key, printed.strip(), None, None)
+    new_id = _create_agency(conn, key, printed.strip(), None, None, year)
     notice = None
     if found:
         names = conn.execute(select(agencies.c.name).where(agencies.c.id.in_(found))).scalars()
@@ -221,7 +248,10 @@ def apply_aliases(conn: Connection, aliases: dict[str, Alias]) -> list[tuple[int
         target = _agency_by_key(conn, canon_key)
         if target is None:
             target = _create_agency(conn, canon_key, alias.canonical, alias.region, alias.level)
-        values = {"name": alias.canonical}
+        values: dict[str, str | None] = {"name": alias.canonical}
+        if alias.region or alias.level:
+            inferred = place_values(alias.canonical, alias.region, alias.level)
+            values.update({k: v for k, v in inferred.items() if k not in ("region", "level")})
         if alias.region:
             values["region"] = alias.region
         if alias.level:
