@@ -110,6 +110,5 @@ def describe_changes(paths: list[str], old: int, limit: int = 3) -> str:
     """"与第 1 版相比 2 个单元格不同：…" in Chinese labels."""
     if not paths:
         return f"与第 {old} 版单元格相同"
-    shown = "、".join(cell_label(p) for p in paths[:limit])
-    more = f"等 {len(paths)} 个" if len(paths) > limit else f"{len(paths)} 个"
-    return f"与第 {old} 版相比{more}单元格不同：{shown}"
+    shown = "、".join(cell_label(p) for p in paths[:limit]) + ("等" if len(paths) > limit else "")
+    return f"与第 {old} 版相比 {len(paths)} 个单元格不同：{shown}"
