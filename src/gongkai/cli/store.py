@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import sys
 from contextlib import contextmanager
+from dataclasses import asdict
 from pathlib import Path
 from typing import IO, Annotated, Any
 
@@ -15,7 +16,7 @@ from rich.table import Table as RichTable
 from rich.text import Text
 
 from gongkai.analysis.charts import ChartError, write_chart
-from gongkai.analysis.compare import Comparison, compare
+from gongkai.analysis.compare import META_LABELS, Comparison, compare
 from gongkai.analysis.rates import RATE_DEFS
 from gongkai.analysis.stats import GROUPS, TOTALS, GroupStats, group_stats, metric_names
 from gongkai.export import (
@@ -69,6 +70,10 @@ def _opened(db: str | None) -> Any:
         raise _fail(str(exc)) from None
     finally:
         store.close()
+
+
+def _show(v: object) -> str:
+    return "（无）" if v is None else str(v)
 
 
 def _fmt(v: Number | None) -> str:
@@ -148,25 +153,28 @@ def _print_comparison(c: Comparison) -> None:
     console = Console(highlight=False, soft_wrap=True)
     console.print(Text(f"比较：A = {c.a_name}    B = {c.b_name}", style="bold"))
     for field, a, b in c.meta:
-        console.print(f"  {field}：A {a}，B {b}")
-    rates = RichTable(title="常用比率")
+        console.print(Text(f"  {META_LABELS.get(field, field)}：A {_show(a)}，B {_show(b)}"))
+    rates = RichTable(title=Text("常用比率"))
     for col in ("指标", "A", "B", "说明"):
-        rates.add_column(col)
+        rates.add_column(Text(col))
     for ra, rb in c.rates:
         notes = "；".join(x for x in (ra.note and f"A：{ra.note}", rb.note and f"B：{rb.note}") if x)
-        rates.add_row(ra.label, ra.percent(), rb.percent(), notes)
+        rates.add_row(*(Text(x) for x in (ra.label, ra.percent(), rb.percent(), notes)))
     console.print(rates)
     if c.cells:
-        cells = RichTable(title=f"数值不同的单元格（{len(c.cells)} 个，相同 {c.same_cells} 个）")
+        cells = RichTable(title=Text(f"数值不同的单元格（{len(c.cells)} 个，相同 {c.same_cells} 个）"))
         for col in ("单元格", "A", "B", "B−A"):
-            cells.add_column(col)
+            cells.add_column(Text(col))
         for d in c.cells:
             a = _fmt(d.a) if d.a_present else "（无此项）"
             b = _fmt(d.b) if d.b_present else "（无此项）"
-            cells.add_row(d.label, a, b, "" if d.delta is None else _fmt(d.delta))
+            cells.add_row(*(Text(x) for x in (d.label, a, b, "" if d.delta is None else _fmt(d.delta))))
         console.print(cells)
     else:
-        console.print(f"全部 {c.same_cells} 个单元格数值相同。")
+        console.print(Text(f"全部 {c.same_cells} 个单元格数值相同。"))
+    if c.layout_only:
+        nos = "、".join(f"第{n}部分" for n in c.layout_only)
+        console.print(Text(f"{nos}的文字只有空格或换行不同（如 PDF 与文字版），未列出。", style="dim"))
     for s in c.sections:
         console.print(Text(f"\n第{s.no}部分 {s.title} 的文字有改动：", style="bold"))
         for line in s.diff.splitlines():
@@ -281,36 +289,54 @@ def _export_cmd(
 
 
 # ---------------------------------------------------------------- stats
-def _print_stats(stats: list[GroupStats], groups_by: list[str]) -> None:
-    """Three narrow tables (requests, review/litigation, rates) so each fits a terminal."""
+def _print_stats(stats: list[GroupStats], groups_by: list[str], include_inconsistent: bool) -> None:
+    """Three narrow tables (requests, review/litigation, rates) so each fits a terminal, then the reports
+    each figure leaves out. Report text is never read as markup (Text objects throughout)."""
     console = Console(highlight=False)
     n = sum(g.reports for g in stats)
     names = metric_names()
     parts = [
-        (f"申请办理合计（共 {n} 份现行版本报告）", [k for k, _, _ in TOTALS[:5]]),
-        ("行政复议、行政诉讼合计", [k for k, _, _ in TOTALS[5:]]),
-        ("比率（合并计算；括号内为参与计算的报告数）", [d.key for d in RATE_DEFS]),
+        (f"申请办理合计（共 {n} 份现行版本报告；括号内为计入的报告数）", [k for k, _, _ in TOTALS[:5]]),
+        ("行政复议、行政诉讼合计（括号内为计入的报告数）", [k for k, _, _ in TOTALS[5:]]),
+        ("比率（合并计算；括号内为计入的报告数）", [d.key for d in RATE_DEFS]),
     ]
     for title, keys in parts:
-        t = RichTable(title=title)
+        t = RichTable(title=Text(title))
         for b in groups_by:
-            t.add_column(GROUPS[b][0])
+            t.add_column(Text(GROUPS[b][0]))
         if keys[0] == TOTALS[0][0]:
-            t.add_column("报告数", justify="right")
+            t.add_column(Text("报告数"), justify="right")
         for k in keys:
-            t.add_column(names[k], justify="right")
+            t.add_column(Text(names[k]), justify="right")
         for g in stats:
-            cols = ["（未知）" if k is None else str(k) for k in g.key]
+            cols = [Text("（未知）" if k is None else str(k)) for k in g.key]
             if keys[0] == TOTALS[0][0]:
-                cols.append(str(g.reports))
+                cols.append(Text(str(g.reports)))
             rates = {r.key: r for r in g.rates}
             for k in keys:
-                if k in rates:
-                    cols.append(f"{rates[k].percent()}（{g.used.get(k, 0)}）")
-                else:
-                    cols.append(_fmt(g.totals[k]) if k in g.totals else "—")
+                value = rates[k].percent() if k in rates else _fmt(g.totals[k]) if k in g.totals else "—"
+                cols.append(Text(f"{value}（{g.used.get(k, 0)}）"))
             t.add_row(*cols)
         console.print(t)
+    left_out = [(g, k, e) for g in stats for k, items in g.excluded.items() for e in items]
+    if not left_out:
+        console.print(Text("全部报告计入全部指标。"))
+        return
+    policy = "（已按 --include-inconsistent 计入自相矛盾的报告，分子大于分母者除外）" if include_inconsistent else \
+        "（自相矛盾的报告不计入；可用 --include-inconsistent 计入）"
+    console.print(Text(f"\n未计入的报告{policy}：", style="bold"))
+    reason = {"missing": "缺数", "inconsistent": "不一致"}
+    by_report: dict[tuple[str, str, str], tuple[list[str], list[str]]] = {}
+    for g, k, e in left_out:
+        figures, details = by_report.setdefault((g.label if groups_by else "", e.label, e.reason), ([], []))
+        figures.append(names[k])
+        if e.detail not in details:
+            details.append(e.detail)
+    for (group, label, why), (figures, details) in by_report.items():
+        head = f"  [{group}] " if group else "  "
+        console.print(Text(f"{head}{label}，{reason[why]}，未计入：{'、'.join(figures)}"))
+        for d in details[:3]:
+            console.print(Text(f"      {d}", style="dim"))
 
 
 def _stats_cmd(
@@ -323,23 +349,29 @@ def _stats_cmd(
         str, typer.Option("--metric", "-m", help="图表指标，如 new_received、disclosure_rate")
     ] = "new_received",
     format: Annotated[str, typer.Option("--format", "-f", help="输出格式：text 或 json")] = "text",
+    include_inconsistent: Annotated[
+        bool, typer.Option("--include-inconsistent", help="计入所需单元格有错误发现（自相矛盾）的报告")
+    ] = False,
     db: DbOption = None,
 ) -> None:
-    """按年度、地区、层级或格式分组统计现行版本报告：报告数、主要数量合计与合并计算的比率，可另存为图表。
+    """按年度、地区、层级或格式分组统计现行版本报告：报告数、主要数量合计与合并计算的比率，可另存为图表（默认 SVG）。
+    每个合计与比率都注明计入的报告数；所需单元格为空的报告、所需单元格自相矛盾（有错误发现，或分子大于分母）的报告不计入，
+    并逐一列出。
 
     示例：gongkai stats --by year --by level --chart 年度.svg --metric disclosure_rate
     """
     groups_by = list(by or ["year"])
     with _opened(db) as store:
         with store.read() as conn:
-            stats = group_stats(conn, groups_by, where_clauses(where))
+            stats = group_stats(conn, groups_by, where_clauses(where), include_inconsistent)
         warning = write_chart(stats, metric, chart) if chart else None
     if format == "json":
         data = [{"group": dict(zip(groups_by, g.key, strict=True)), "reports": g.reports, "totals": g.totals,
-                 "rates": {r.key: r.value for r in g.rates}, "rate_reports": g.used} for g in stats]
+                 "rates": {r.key: r.value for r in g.rates}, "covered": g.used,
+                 "excluded": {k: [asdict(e) for e in items] for k, items in g.excluded.items()}} for g in stats]
         sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
     else:
-        _print_stats(stats, groups_by)
+        _print_stats(stats, groups_by, include_inconsistent)
     if chart:
         typer.echo(f"图表已写出：{chart}", err=True)
     if warning:
