@@ -334,9 +334,9 @@ def _print_stats(stats: list[GroupStats], groups_by: list[str], include_inconsis
             details.append(e.detail)
     for (group, label, why), (figures, details) in by_report.items():
         head = f"  [{group}] " if group else "  "
-        console.print(Text(f"{head}{label}，{reason[why]}，未计入：{'、'.join(figures)}"))
+        console.print(Text(f"{head}{label}，{reason[why]}，未计入：{'、'.join(figures)}"), soft_wrap=True)
         for d in details[:3]:
-            console.print(Text(f"      {d}", style="dim"))
+            console.print(Text(f"      {d}", style="dim"), soft_wrap=True)
 
 
 def _stats_cmd(
