@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import warnings
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
@@ -10,7 +11,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from gongkai.analysis.charts import ChartError, svg_chart, write_chart
+from gongkai.analysis.charts import ChartError, find_cjk_font, svg_chart, write_chart
 from gongkai.analysis.stats import group_stats
 from gongkai.cli import app
 from gongkai.store import StoreError, open_store
@@ -71,13 +72,13 @@ def test_svg_chart_is_valid_and_labelled(db: str, tmp_path: Path) -> None:
     root = ET.fromstring(svg)
     ns = "{http://www.w3.org/2000/svg}"
     texts = [t.text for t in root.iter(f"{ns}text")]
-    assert "新收申请" in texts and "2023" in texts and "（未知）" in texts and "21" in texts
+    assert "新收申请" in texts and "2023（2份）" in texts and "（未知）（0份）" in texts and "21" in texts
     assert len(root.findall(f"{ns}rect")) == 1 + len(groups)  # background + one bar per group
     assert write_chart(groups, "disclosure_rate", tmp_path / "r.svg") is None
     assert "19.0%" in (tmp_path / "r.svg").read_text(encoding="utf-8")
     with pytest.raises(ChartError, match="没有名为"):
         svg_chart(groups, "happiness")
-    with pytest.raises(ChartError, match=".svg 或 .png"):
+    with pytest.raises(ChartError, match=r"\.svg（默认）或 \.png"):
         write_chart(groups, "reports", tmp_path / "x.gif")
 
 
@@ -87,8 +88,30 @@ def test_png_chart(db: str, tmp_path: Path) -> None:
     with s.read() as conn:
         groups = group_stats(conn, ["year"])
     s.close()
-    write_chart(groups, "reports", tmp_path / "c.png")
+    font = find_cjk_font()  # .ci/run installs fonts-noto-cjk and fonts-wqy-zenhei
+    assert font is not None and any(k in font.name.lower() for k in ("wqy", "notosanscjk", "sourcehan"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # "Glyph … missing from font(s)" would be an error: no empty boxes
+        assert write_chart(groups, "reports", tmp_path / "c.png") is None
     assert (tmp_path / "c.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    import matplotlib
+
+    assert matplotlib.rcParams["font.sans-serif"][0] in ("WenQuanYi Zen Hei", "Noto Sans CJK JP", "Noto Sans CJK SC")
+
+
+def test_chart_defaults_to_svg_and_png_without_font_says_what_to_install(
+        db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from gongkai.analysis import charts
+
+    s = open_store(db)
+    with s.read() as conn:
+        groups = group_stats(conn, ["year"])
+    s.close()
+    assert write_chart(groups, "reports", tmp_path / "plain") is None
+    assert (tmp_path / "plain.svg").read_text(encoding="utf-8").startswith("<svg")
+    monkeypatch.setattr(charts, "find_cjk_font", lambda: None)
+    warning = write_chart(groups, "reports", tmp_path / "nofont.png")
+    assert warning is not None and "fonts-noto-cjk" in warning and (tmp_path / "nofont.png").exists()
 
 
 def test_cli_stats(db: str, tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.table import Table as RichTable
 from rich.text import Text
 
-from gongkai.analysis.charts import ChartError, write_chart
+from gongkai.analysis.charts import ChartError, chart_path, write_chart
 from gongkai.analysis.compare import META_LABELS, Comparison, compare
 from gongkai.analysis.rates import RATE_DEFS
 from gongkai.analysis.stats import GROUPS, TOTALS, GroupStats, group_stats, metric_names
@@ -344,7 +344,9 @@ def _stats_cmd(
         list[str] | None, typer.Option("--by", "-b", help="分组：year、region、level、template，可重复")
     ] = None,
     where: WhereOption = None,
-    chart: Annotated[Path | None, typer.Option("--chart", help="另存图表：.svg 或 .png")] = None,
+    chart: Annotated[
+        Path | None, typer.Option("--chart", help="另存图表：.svg（默认；文字可选可搜索）或 .png（需中文字体，如 fonts-noto-cjk）")
+    ] = None,
     metric: Annotated[
         str, typer.Option("--metric", "-m", help="图表指标，如 new_received、disclosure_rate")
     ] = "new_received",
@@ -373,7 +375,7 @@ def _stats_cmd(
     else:
         _print_stats(stats, groups_by, include_inconsistent)
     if chart:
-        typer.echo(f"图表已写出：{chart}", err=True)
+        typer.echo(f"图表已写出：{chart_path(chart)}", err=True)
     if warning:
         typer.echo(warning, err=True)
 
