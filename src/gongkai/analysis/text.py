@@ -34,7 +34,7 @@ def paragraphs(text: str) -> list[str]:
         if not line:
             open_ = False
             continue
-        if open_ and out and not out[-1].endswith(_ENDS) and not _HEADING.match(line):
+        if open_ and out and not out[-1].endswith(_ENDS) and not _HEADING.match(line) and not _title(out[-1]):
             prev = out[-1]
             glue = " " if prev[-1:].isascii() and prev[-1:].isalnum() and line[:1].isascii() and line[:1].isalnum() else ""
             out[-1] = prev + glue + line
@@ -42,6 +42,11 @@ def paragraphs(text: str) -> list[str]:
             out.append(line)
         open_ = True
     return out
+
+
+def _title(paragraph: str) -> bool:
+    """A heading standing alone ("（一）主动公开情况"): short, and starts like a heading."""
+    return len(paragraph) <= 20 and bool(_HEADING.match(paragraph))
 
 
 def joined(text: str) -> str:
