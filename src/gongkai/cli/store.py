@@ -380,11 +380,33 @@ def _stats_cmd(
         typer.echo(warning, err=True)
 
 
+# ---------------------------------------------------------------- metadata (datasette)
+def _metadata_cmd(
+    out: Annotated[Path, typer.Option("--out", "-o", help="输出文件（datasette 的 metadata.json）")] = Path(
+        "metadata.json"),
+    db: DbOption = None,
+) -> None:
+    """写出 datasette 可读的 metadata.json：各视图与表的说明、每一列的中文名称。
+    数据库中已有视图 report_overview（每份报告一行）、cells_long（每个单元格一行）、cells_wide_2021 / cells_wide_2019
+    （每种格式每份报告一行、每个单元格一列）与 findings_overview（每条发现一行，含人工标记），sqlite3、DuckDB、datasette
+    均可直接查询；单元格路径的中文名称在表 cell_labels 中。
+
+    示例：gongkai metadata --db corpus.db -o metadata.json && datasette corpus.db -m metadata.json
+    """
+    from gongkai.store.views import datasette_metadata
+
+    with _opened(db) as store:
+        name = Path(store.engine.url.database or "gongkai").stem
+    out.write_text(json.dumps(datasette_metadata(name), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    typer.echo(f"已写出：{out}", err=True)
+
+
 def register(app: typer.Typer) -> None:
     app.command("ingest")(_ingest_cmd)
     app.command("compare")(_compare_cmd)
     app.command("export")(_export_cmd)
     app.command("stats")(_stats_cmd)
+    app.command("metadata")(_metadata_cmd)
 
 
 __all__ = ["register"]

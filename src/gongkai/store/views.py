@@ -42,7 +42,7 @@ REPORT_LABELS = {
     "value": "数值", "literal": "原文", "rule": "规则", "severity": "级别", "origin": "来源", "message": "说明",
     "region_code": "行政区划代码", "province": "省", "city": "市", "county": "县（区）", "parent": "所属政府",
     "region_note": "地区说明", "name": "单位", "cells": "单元格（JSON）", "status": "处理状态", "reason": "标记理由",
-    "finding_key": "发现标识",
+    "finding_key": "发现标识", "value_int": "数值（整数）", "value_real": "数值（小数）",
 }
 
 
@@ -105,7 +105,7 @@ GROUP BY r.id"""
 
 def _findings() -> str:
     return """CREATE VIEW findings_overview AS SELECT
-  f.report_id, a.name AS agency, r.year, r.version, r.is_current, f.rule, f.severity, f.origin, f.message,
+  f.report_id, r.sha256, a.name AS agency, r.year, r.version, r.is_current, f.rule, f.severity, f.origin, f.message,
   f.cells, COALESCE(m.status, 'unmarked') AS status, m.reason, f.finding_key
 FROM findings f JOIN reports r ON r.id = f.report_id LEFT JOIN agencies a ON a.id = r.agency_id
 LEFT JOIN finding_marks m ON m.sha256 = r.sha256 AND m.finding_key = f.finding_key"""
