@@ -116,7 +116,8 @@ def find_cjk_font() -> Path | None:
         name = p.name.lower().replace(" ", "").replace("_", "")
         return next((i for i, pat in enumerate(_FONT_FILES) if pat in name), len(_FONT_FILES))
 
-    files = sorted({p for p in _font_files() if rank(p) < len(_FONT_FILES) and p.is_file()}, key=lambda p: (rank(p), str(p)))
+    files = sorted({p for p in _font_files() if rank(p) < len(_FONT_FILES) and p.is_file()},
+                   key=lambda p: (rank(p), str(p)))
     return files[0] if files else None
 
 

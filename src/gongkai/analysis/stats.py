@@ -99,7 +99,7 @@ class GroupStats:
         for key, _, paths in TOTALS:
             if self._bad(key, paths, values, errors, rid, label):
                 continue
-            self.totals[key] = self.totals.get(key, 0) + sum(values[p] for p in paths)  # type: ignore[misc]
+            self.totals[key] = self.totals.get(key, 0) + sum(values[p] for p in paths)  # type: ignore[misc,operator]
             self.used[key] = self.used.get(key, 0) + 1
         for d in RATE_DEFS:
             if self._bad(d.key, d.paths, values, errors, rid, label):

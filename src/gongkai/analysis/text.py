@@ -36,12 +36,16 @@ def paragraphs(text: str) -> list[str]:
             continue
         if open_ and out and not out[-1].endswith(_ENDS) and not _HEADING.match(line) and not _title(out[-1]):
             prev = out[-1]
-            glue = " " if prev[-1:].isascii() and prev[-1:].isalnum() and line[:1].isascii() and line[:1].isalnum() else ""
+            glue = " " if _latin(prev[-1:]) and _latin(line[:1]) else ""
             out[-1] = prev + glue + line
         else:
             out.append(line)
         open_ = True
     return out
+
+
+def _latin(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()
 
 
 def _title(paragraph: str) -> bool:

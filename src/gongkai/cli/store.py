@@ -110,7 +110,8 @@ def _ingest_cmd(
     def show(o: Outcome) -> None:
         if quiet or o.status == "stored":
             return
-        style = {"version": "cyan", "format": "dim", "duplicate": "dim", "unreadable": "bold red", "failed": "bold red"}[o.status]
+        style = {"version": "cyan", "format": "dim", "duplicate": "dim", "unreadable": "bold red",
+                 "failed": "bold red"}[o.status]
         console.print(Text(f"[{_STATUS[o.status]}] {o.path} {o.message}".rstrip(), style=style))
 
     with _opened(db) as store:
@@ -229,8 +230,8 @@ def _export_cmd(
     format: Annotated[str, typer.Option("--format", "-f", help="csv、xlsx、parquet 或 json")],
     out: Annotated[str, typer.Option("--out", "-o", help="输出文件；csv/json 只导出一张表时可用 - 表示标准输出")],
     table: Annotated[
-        str, typer.Option("--table", "-t", help="wide（每份报告一行）、long（每个单元格一行）、findings（每条发现一行）、"
-                                               "both（宽表与长表）或 all（三张表）")
+        str, typer.Option("--table", "-t", help="wide（每份报告一行）、long（每个单元格一行）、"
+                                               "findings（每条发现一行）、both（宽表与长表）或 all（三张表）")
     ] = "all",
     labels: Annotated[
         str | None, typer.Option("--labels", help="表头：key（英文路径）或 zh（中文）；xlsx 默认 zh，其余默认 key")
@@ -241,7 +242,8 @@ def _export_cmd(
 ) -> None:
     """导出数据库中的报告：宽表（每份报告一行：报告信息、各规则的发现数、每个单元格一列）、长表（报告、单元格路径、数值、原文）
     与发现表（报告、规则、级别、说明、涉及的单元格及其数值、处理状态）。
-    xlsx 为一个文件多个工作表；csv/json/parquet 导出多张表时写成 <名>.wide.<扩展名>、<名>.long.<扩展名>、<名>.findings.<扩展名>。
+    xlsx 为一个文件多个工作表；csv/json/parquet 导出多张表时写成 <名>.wide.<扩展名>、<名>.long.<扩展名>、
+    <名>.findings.<扩展名>。
     CSV 中以 = + - @ 开头的文字前加单引号，防止表格软件当作公式执行。
 
     示例：gongkai export --format xlsx --out 2024.xlsx --where year=2024 --where agency~镇
@@ -345,7 +347,8 @@ def _stats_cmd(
     ] = None,
     where: WhereOption = None,
     chart: Annotated[
-        Path | None, typer.Option("--chart", help="另存图表：.svg（默认；文字可选可搜索）或 .png（需中文字体，如 fonts-noto-cjk）")
+        Path | None,
+        typer.Option("--chart", help="另存图表：.svg（默认；文字可选可搜索）或 .png（需中文字体，如 fonts-noto-cjk）"),
     ] = None,
     metric: Annotated[
         str, typer.Option("--metric", "-m", help="图表指标，如 new_received、disclosure_rate")

@@ -18,7 +18,6 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, func, select
 
-from gongkai.model import Finding
 from gongkai.standard import ACTIVE_BLOCKS, REQUEST_COLUMNS, REQUEST_ROWS, REVIEW_CELLS, cell_label
 from gongkai.store.query import cell_value, report_rows
 from gongkai.store.schema import cells, finding_marks, findings, reports
@@ -252,14 +251,13 @@ def findings_table(conn: Connection, where: list[ColumnElement[bool]] | None = N
                 )
             }
             stmt = (select(findings.c.report_id, findings.c.rule, findings.c.severity, findings.c.origin,
-                           findings.c.message, findings.c.cells)
+                           findings.c.message, findings.c.cells, findings.c.finding_key)
                     .where(findings.c.report_id.in_(ids)).order_by(findings.c.report_id, findings.c.seq))
             meta = {r["id"]: r for r in chunk}
-            for rid, rule, severity, origin, message, fcells in conn.execute(stmt):
+            for rid, rule, severity, origin, message, fcells, key in conn.execute(stmt):
                 r = meta[rid]
                 paths = list(fcells or [])
                 got = by_report[rid]
-                key = Finding(rule=rule, severity=severity, message=message, cells=paths).key
                 status, reason = marks.get((shas[rid], key), (None, None))
                 yield [rid, r["agency"], r["year"], r["version"], rule, titles.get(rule, ""),
                        SEVERITY_ZH.get(severity, severity), ORIGIN_ZH.get(origin, origin), message,

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import csv
 import json
-from decimal import Decimal
 from collections.abc import Iterable, Iterator
+from decimal import Decimal
 from itertools import islice
 from pathlib import Path
 from typing import IO, Any

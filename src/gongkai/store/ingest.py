@@ -32,7 +32,7 @@ from gongkai.store.agencies import Alias, apply_aliases, resolve_agency
 from gongkai.store.db import Store
 from gongkai.store.query import current_report_id, load_report
 from gongkai.store.schema import agencies, cells, findings, reports
-from gongkai.store.versions import cells_digest, changed_cells, describe_changes, renumber
+from gongkai.store.versions import Row, cells_digest, changed_cells, describe_changes, place_new, renumber
 
 BATCH_SIZE = 100
 _RETRIES = 8
@@ -301,19 +301,19 @@ def _insert(
     cache[rid] = report
     if agency_id is None:
         return Outcome(path, "stored", rid, 1)
-    rows = renumber(conn, agency_id, year) if top else []
+    placed = None
+    if top:
+        new = Row(rid, digest, report.meta.published, report.source.kind, report.source.sha256, top + 1, True)
+        placed = place_new(conn, agency_id, year, new)
     if year is not None:
         rechecked[0] += _cross_year_around(conn, agency_id, year, cache)
-    if not top:
+    if placed is None:
         return Outcome(path, "stored", rid, 1)
-    mine = next(r for r in rows if r.id == rid)
-    twin = next((r for r in rows if r.id != rid and digest is not None and r.digest == digest), None)
+    mine, ref, twin = placed
     if twin is not None:
         return Outcome(path, "format", rid, mine.version,
                        f"第 {mine.version} 版：与第 {twin.version} 版是同一次发布的另一格式（单元格相同）")
-    before = [r for r in rows if r.id != rid]
-    other = max(before, key=lambda r: r.version) if mine.is_current else next(r for r in rows if r.is_current)
-    changes = describe_changes(changed_cells(conn, other.id, values), other.version)
+    changes = describe_changes(changed_cells(conn, ref.id, values), ref.version) if ref is not None else ""
     state = "现行版本" if mine.is_current else "非现行（发布日期早于现行版本）"
     return Outcome(path, "version", rid, mine.version, f"第 {mine.version} 版（{state}），{changes}")
 

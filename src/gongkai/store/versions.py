@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, func, select, update
 
 from gongkai.model import Number
 from gongkai.standard import cell_label
@@ -60,7 +60,7 @@ def order(rows: list[Row]) -> list[Row]:
     groups: dict[Any, list[Row]] = {}
     for r in rows:
         groups.setdefault(r.digest if r.digest is not None else ("file", r.id), []).append(r)
-    pubs = sorted(groups.values(), key=lambda g: (max((r.published or "" for r in g)), min(r.id for r in g)))
+    pubs = sorted(groups.values(), key=lambda g: (max(r.published or "" for r in g), min(r.id for r in g)))
     return [r for g in pubs for r in sorted(g, key=lambda r: (_kind_rank(r.kind), r.sha256))]
 
 
@@ -86,6 +86,37 @@ def renumber(conn: Connection, agency_id: int, year: int | None) -> list[Row]:
             conn.execute(update(reports).where(reports.c.id == r.id).values(version=i + 1, is_current=want_current))
         out.append(Row(r.id, r.digest, r.published, r.kind, r.sha256, i + 1, want_current))
     return out
+
+
+def place_new(conn: Connection, agency_id: int, year: int | None, new: Row) -> tuple[Row, Row | None, Row | None]:
+    """Give a just-inserted report (numbered last, marked current) its place among its agency-year.
+
+    Returns (the new row as now stored, the row to describe changes against, a row of the same
+    publication or None). The usual case, a new publication dated no earlier than any other, touches
+    one row (the previous current one) and reads two, however many versions the year already has;
+    anything else renumbers the year (`renumber`).
+    """
+    same_year = reports.c.year == year if year is not None else reports.c.year.is_(None)
+    group = (reports.c.agency_id == agency_id, same_year, reports.c.id != new.id)
+    later = conn.execute(select(reports.c.id).where(
+        *group, func.coalesce(reports.c.published, "") > (new.published or "")).limit(1)).scalar()
+    twin = None
+    if new.digest is not None:
+        twin = conn.execute(select(reports.c.id).where(*group, reports.c.cells_digest == new.digest).limit(1)).scalar()
+    if later is None and twin is None:
+        prev = conn.execute(select(reports.c.id, reports.c.cells_digest, reports.c.published, reports.c.source_kind,
+                                   reports.c.sha256, reports.c.version, reports.c.is_current)
+                            .where(*group, reports.c.is_current.is_(True))).first()
+        if prev is not None:
+            conn.execute(update(reports).where(reports.c.id == prev[0]).values(is_current=False))
+            return new, Row(*prev), None
+    rows = renumber(conn, agency_id, year)
+    mine = next(r for r in rows if r.id == new.id)
+    same = next((r for r in rows if r.id != new.id and new.digest is not None and r.digest == new.digest), None)
+    others = [r for r in rows if r.id != new.id]
+    ref = (max(others, key=lambda r: r.version) if mine.is_current else next(r for r in rows if r.is_current)) \
+        if others else None
+    return mine, ref, same
 
 
 def _current_of(ordered: list[Row]) -> int | None:

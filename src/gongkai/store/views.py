@@ -139,7 +139,8 @@ def datasette_metadata(database: str = "gongkai", title: str = "政府信息公�
                             "columns": {**REPORT_LABELS, **cell_cols}},
         "cells_wide_2019": {"description": "2019 年格式的报告，每个单元格一列",
                             "columns": {**REPORT_LABELS, **cell_cols}},
-        "findings_overview": {"description": "每条发现一行，含人工标记（confirmed 已确认 / dismissed 误报 / fixed 已整改）",
+        "findings_overview": {"description": "每条发现一行，含人工标记"
+                                             "（confirmed 已确认 / dismissed 误报 / fixed 已整改）",
                               "columns": REPORT_LABELS},
         "reports": {"description": "报告（每个文件一行；report_json 为完整提取结果）", "columns": REPORT_LABELS},
         "cells": {"description": "单元格（value_int 整数、value_real 小数、literal 原文、evidence 依据）"},
