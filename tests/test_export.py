@@ -247,6 +247,7 @@ def _all_findings(s: Store) -> list[tuple[int, str, str, str, list[str]]]:
 
 
 def _read_back(fmt: str, table: Any, tmp: Path) -> list[dict[str, Any]]:
+    tmp.mkdir(parents=True, exist_ok=True)
     if fmt == "csv":
         buf = io.StringIO()
         write_csv(table, buf)
@@ -394,3 +395,60 @@ def test_csv_export_of_a_file_named_like_a_formula(tmp_path: Path, monkeypatch: 
         assert row["source_path"] == "'=1+2.txt" and row["agency"] == "巫山县巫峡镇人民政府"
     finally:
         s.close()
+
+
+# ---------------------------------------------------------------- a generated corpus: many agencies, regions, levels
+GENERATED = [  # (printed name, year, region code, level, parent)
+    ("北京市海淀区人民政府", 2022, "110108", "县级", None),
+    ("广东省人民政府", 2023, "440000", "省级", None),
+    ("深圳市龙岗区教育局", 2024, "440307", "部门", "深圳市龙岗区人民政府"),
+    ("长春市朝阳区人民政府", 2021, "220104", "县级", None),
+    ("朝阳区人民政府", 2021, None, "县级", None),  # two 朝阳区: left ambiguous, candidates named
+    ("杭州市财政局", 2024, "330100", "部门", "杭州市人民政府"),
+    ("湖北省天门市拖市镇人民政府", 2020, "429006", "乡镇街道", None),
+    ("城关镇人民政府", 2023, None, "乡镇街道", None),
+]
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
+    from tests.store_support import variant
+
+    folder = tmp_path_factory.mktemp("generated")
+    files = [variant(folder, f"g{i}.txt", year=year, agency=name) for i, (name, year, *_rest) in enumerate(GENERATED)]
+    s = open_store(folder / "g.db")
+    ingest(s, files)
+    yield s
+    s.close()
+
+
+def test_generated_agencies_get_region_and_level(generated: Store) -> None:
+    with generated.read() as conn:
+        rows = list(wide_table(conn).rows)
+    keys = [c.key for c in REPORT_COLUMNS]
+    got = {r[keys.index("agency")]: r for r in rows}
+    assert len(got) == len(GENERATED)
+    for name, year, code, level, parent in GENERATED:
+        r = got[name]
+        assert (r[keys.index("year")], r[keys.index("region_code")], r[keys.index("level")],
+                r[keys.index("parent")]) == (year, code, level, parent), name
+    amb = got["朝阳区人民政府"]
+    assert "110105 北京市朝阳区" in amb[keys.index("region_note")] and "220104" in amb[keys.index("region_note")]
+    assert got["湖北省天门市拖市镇人民政府"][keys.index("region")] == "湖北省天门市"
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json", "parquet", "xlsx"])
+def test_generated_corpus_reads_back_in_each_format(generated: Store, tmp_path: Path, fmt: str) -> None:
+    with generated.read() as conn:
+        wide = _read_back(fmt, wide_table(conn), tmp_path)
+        found = _read_back(fmt, findings_table(conn), tmp_path / "f" if fmt != "csv" else tmp_path)
+    assert len(wide) == len(GENERATED)
+    by_name = {r["agency"]: r for r in wide}
+    codes = {name: code for name, _y, code, *_ in GENERATED}
+    for name, row in by_name.items():
+        assert (row["region_code"] or None) == codes[name]
+        year = row["year"]
+        assert (int(year) if fmt == "csv" else year) in {y for _n, y, *_ in GENERATED}
+        if fmt in ("json", "parquet", "xlsx"):
+            assert type(row["requests.new_received.total"]) is int and type(year) is int
+    assert len(found) == len(_all_findings(generated))

@@ -49,6 +49,12 @@ REPORT_COLUMNS: tuple[Column, ...] = (
     Column("agency_printed", "报告所署单位名称", "str"),
     Column("region", "地区", "str"),
     Column("level", "层级", "str"),
+    Column("region_code", "行政区划代码", "str"),
+    Column("province", "省", "str"),
+    Column("city", "市", "str"),
+    Column("county", "县（区）", "str"),
+    Column("parent", "所属政府", "str"),
+    Column("region_note", "地区说明", "str"),
     Column("year", "年度", "int"),
     Column("version", "版本", "int"),
     Column("is_current", "现行版本", "bool"),
@@ -199,7 +205,8 @@ def wide_table(conn: Connection, where: list[ColumnElement[bool]] | None = None,
             counts = _rule_counts(conn, ids)
             for r in chunk:
                 got = by_report[r["id"]]
-                meta = [r["id"], r["agency"], r["agency_printed"], r["region"], r["level"], r["year"], r["version"],
+                meta = [r["id"], r["agency"], r["agency_printed"], r["region"], r["level"], r["region_code"],
+                        r["province"], r["city"], r["county"], r["parent"], r["region_note"], r["year"], r["version"],
                         bool(r["is_current"]), r["template"], r["published"], r["n_errors"], r["n_warnings"],
                         r["n_info"], r["source_path"], r["sha256"]]
                 yield (meta + [counts[r["id"]].get(rule, 0) for rule in rules]

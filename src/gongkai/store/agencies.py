@@ -31,6 +31,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Connection, delete, func, insert, select, update
 
@@ -147,15 +148,19 @@ def _agency_by_key(conn: Connection, key: str) -> int | None:
     return conn.execute(select(agency_names.c.agency_id).where(agency_names.c.key == key)).scalar()
 
 
+def _infer(name: str, year: int | None = None) -> Any:
+    from gongkai.region import infer
+
+    return infer(name, year)
+
+
 def place_values(name: str, region: str | None = None, level: str | None = None,
                  year: int | None = None) -> dict[str, str | None]:
     """The agency columns for a name: inferred region code, names, level and parent (gongkai.region);
     a region or level from the alias file wins (its region text is read for the code)."""
-    from gongkai.region import infer
-
-    place = infer(name, year)
+    place = _infer(name, year)
     if region:
-        given = infer(region, year)
+        given = _infer(region, year)
         place = given if given.code or given.candidates else place
         if not given.code:
             place = type(place)(level=place.level, parent=place.parent, note=given.note or place.note,
@@ -222,6 +227,10 @@ def resolve_agency(conn: Connection, printed: str, aliases: dict[str, Alias] | N
     if agency_id is not None:
         return Resolution(agency_id)
     found, _ = _by_enclosing_place(conn, key)
+    place = _infer(printed, year)
+    if len(found) == 1 and place.ambiguous:  # 朝阳区 alone may be 北京 or 长春: never merged by guess
+        new_id = _create_agency(conn, key, printed.strip(), None, None, year)
+        return Resolution(new_id, f"单位名称“{printed}”：{place.note}；已单独建档，可用别名文件指定。")
     if len(found) == 1:
         agency_id = found.pop()
         _add_name(conn, key, agency_id, "suffix")
