@@ -30,6 +30,7 @@ class Column:
     key: str
     zh: str
     kind: str  # int (nullable integer) | dec (decimal: money, or a count printed with decimals) | str | bool
+    width: int = 0  # XLSX column width (0: from the kind and header); long text wraps
 
     def header(self, labels: str) -> str:
         return self.zh if labels == "zh" else self.key
@@ -78,20 +79,20 @@ LONG_COLUMNS: tuple[Column, ...] = (
     Column("literal", "原文", "str"),
 )
 FINDING_COLUMNS: tuple[Column, ...] = (
-    Column("report_id", "报告编号", "int"),
-    Column("agency", "单位", "str"),
-    Column("year", "年度", "int"),
-    Column("version", "版本", "int"),
-    Column("rule", "规则", "str"),
-    Column("rule_title", "规则说明", "str"),
-    Column("severity", "级别", "str"),
-    Column("origin", "来源", "str"),
-    Column("message", "说明", "str"),
-    Column("cells", "单元格", "str"),
-    Column("cell_labels", "单元格名称", "str"),
-    Column("values", "单元格数值", "str"),
-    Column("status", "处理状态", "str"),
-    Column("reason", "标记理由", "str"),
+    Column("report_id", "报告编号", "int", 9),
+    Column("agency", "单位", "str", 22),
+    Column("year", "年度", "int", 7),
+    Column("version", "版本", "int", 6),
+    Column("rule", "规则", "str", 22),
+    Column("rule_title", "规则说明", "str", 36),
+    Column("severity", "级别", "str", 6),
+    Column("origin", "来源", "str", 8),
+    Column("message", "说明", "str", 60),
+    Column("cells", "单元格", "str", 28),
+    Column("cell_labels", "单元格名称", "str", 30),
+    Column("values", "单元格数值", "str", 14),
+    Column("status", "处理状态", "str", 9),
+    Column("reason", "标记理由", "str", 20),
 )
 SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 ORIGIN_ZH = {"pipeline": "本报告", "cross_year": "跨年度"}

@@ -101,14 +101,23 @@ def _xlsx_sheet(book: Any, head: Any, columns: list[Column], name: str, labels: 
     for j, col in enumerate(columns):
         sheet.write_string(0, j, col.header(labels), head)
         width = 12 if col.kind in ("int", "dec", "bool") else 24
-        sheet.set_column(j, j, max(width, min(40, len(col.header(labels)) * 2)) if j > 1 else width)
+        if col.width:
+            width = col.width
+        elif j > 1:
+            width = max(width, min(40, len(col.header(labels)) * 2))
+        sheet.set_column(j, j, width)
     sheet.freeze_panes(1, 2 if len(columns) > 2 else 0)
     sheet.set_row(0, 48)
+    if all(c.width for c in columns):  # a table sized for reading (发现): print landscape, header on every page
+        sheet.set_landscape()
+        sheet.repeat_rows(0)
     return sheet
 
 
 def _xlsx_table(book: Any, head: Any, table: Table, name: str, labels: str) -> int:
     part = 1
+    wrap = book.add_format({"text_wrap": True, "valign": "top"})
+    wrapped = {j for j, c in enumerate(table.columns) if c.width and c.kind == "str"}
     sheet = _xlsx_sheet(book, head, table.columns, name, labels)
     i = n = 0
     for row in table.rows:
@@ -125,6 +134,8 @@ def _xlsx_table(book: Any, head: Any, table: Table, name: str, labels: str) -> i
                 sheet.write_boolean(i, j, value)
             elif isinstance(value, int | float):
                 sheet.write_number(i, j, value)
+            elif j in wrapped:
+                sheet.write_string(i, j, str(value), wrap)
             else:
                 sheet.write_string(i, j, str(value))
     return n
