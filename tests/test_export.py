@@ -452,3 +452,23 @@ def test_generated_corpus_reads_back_in_each_format(generated: Store, tmp_path: 
         if fmt in ("json", "parquet", "xlsx"):
             assert type(row["requests.new_received.total"]) is int and type(year) is int
     assert len(found) == len(_all_findings(generated))
+
+
+def test_sections_table_joins_pdf_lines_and_keeps_the_raw_text(tmp_path: Path) -> None:
+    from gongkai.export import sections_table
+    from tests.store_support import CORPUS
+
+    pdf = CORPUS / "pdf" / "002_huaian_hongze_district_2023.pdf"
+    s = open_store(tmp_path / "s.db")
+    try:
+        ingest(s, [pdf])
+        with s.read() as conn:
+            rows = _read_back("csv", sections_table(conn), tmp_path)
+    finally:
+        s.close()
+    report = process_path(pdf).report
+    assert [int(r["no"]) for r in rows] == [x.no for x in report.sections]
+    first = rows[0]
+    assert first["raw_text"] == report.sections[0].text  # the evidence, line breaks and all
+    assert first["text"].startswith("2023年，洪泽区人民政府坚持以习近平新时代中国特色社会主义思想为指导")
+    assert first["text"].count("\n") < first["raw_text"].count("\n")

@@ -231,7 +231,8 @@ def _export_cmd(
     out: Annotated[str, typer.Option("--out", "-o", help="输出文件；csv/json 只导出一张表时可用 - 表示标准输出")],
     table: Annotated[
         str, typer.Option("--table", "-t", help="wide（每份报告一行）、long（每个单元格一行）、"
-                                               "findings（每条发现一行）、both（宽表与长表）或 all（三张表）")
+                                               "findings（每条发现一行）、sections（每部分正文一行）、both（宽表与长表）"
+                                               "或 all（宽表、长表、发现表）")
     ] = "all",
     labels: Annotated[
         str | None, typer.Option("--labels", help="表头：key（英文路径）或 zh（中文）；xlsx 默认 zh，其余默认 key")
@@ -241,7 +242,8 @@ def _export_cmd(
     db: DbOption = None,
 ) -> None:
     """导出数据库中的报告：宽表（每份报告一行：报告信息、各规则的发现数、每个单元格一列）、长表（报告、单元格路径、数值、原文）
-    与发现表（报告、规则、级别、说明、涉及的单元格及其数值、处理状态）。
+    与发现表（报告、规则、级别、说明、涉及的单元格及其数值、处理状态）；--table sections 另导出正文表（每部分一行：
+    合并换行后的段落与提取所得的原文）。
     xlsx 为一个文件多个工作表；csv/json/parquet 导出多张表时写成 <名>.wide.<扩展名>、<名>.long.<扩展名>、
     <名>.findings.<扩展名>。
     CSV 中以 = + - @ 开头的文字前加单引号，防止表格软件当作公式执行。
@@ -252,13 +254,13 @@ def _export_cmd(
         raise _fail(f"不支持的导出格式：{format}（可用 {'、'.join(FORMATS)}）")
     groups = {"both": ["wide", "long"], "all": ["wide", "long", "findings"]}
     if table not in TABLES and table not in groups:
-        raise _fail(f"--table 只能是 wide、long、findings、both 或 all，而不是 {table}")
+        raise _fail(f"--table 只能是 wide、long、findings、sections、both 或 all，而不是 {table}")
     kinds = groups.get(table, [table])
     labels = labels or ("zh" if format == "xlsx" else "key")
     if labels not in ("key", "zh"):
         raise _fail(f"--labels 只能是 key 或 zh，而不是 {labels}")
     if out == "-" and (format not in ("csv", "json") or len(kinds) > 1):
-        raise _fail("只有 csv/json 且只导出一张表（--table wide、long 或 findings）时才能输出到标准输出。")
+        raise _fail("只有 csv/json 且只导出一张表（--table wide、long、findings 或 sections）时才能输出到标准输出。")
     if format == "parquet":
         try:
             import pyarrow  # noqa: F401

@@ -1,6 +1,15 @@
-"""Exports of the store: a wide, a long and a findings table as CSV, XLSX, Parquet or JSON."""
+"""Exports of the store: wide, long, findings and sections tables as CSV, XLSX, Parquet or JSON."""
 
-from gongkai.export.tables import TABLES, Column, Table, findings_table, long_table, standard_paths, wide_table
+from gongkai.export.tables import (
+    TABLES,
+    Column,
+    Table,
+    findings_table,
+    long_table,
+    sections_table,
+    standard_paths,
+    wide_table,
+)
 from gongkai.export.writers import FORMATS, ExportError, write_csv, write_json, write_parquet, write_xlsx
 
 __all__ = [
@@ -11,6 +20,7 @@ __all__ = [
     "Table",
     "findings_table",
     "long_table",
+    "sections_table",
     "standard_paths",
     "wide_table",
     "write_csv",

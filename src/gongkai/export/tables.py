@@ -4,7 +4,9 @@
   cell path (standard order);
 - long: one row per cell: report, cell path, its Chinese label, value and literal text;
 - findings: one row per finding: report, rule, severity, message, the cells it names with their
-  values, and the mark a person put on it (未处理 when none).
+  values, and the mark a person put on it (未处理 when none);
+- sections: one row per section of the six: its text as paragraphs (hard line breaks of PDF copies
+  joined, spacing next to Chinese dropped) and the raw text as extracted (the evidence).
 
 Only the long table tells a blank cell (value empty, literal "/" or "") from a cell the report does
 not have (no row); the wide table leaves both empty.
@@ -276,4 +278,37 @@ def findings_table(conn: Connection, where: list[ColumnElement[bool]] | None = N
     return Table("findings", "发现", list(FINDING_COLUMNS), rows())
 
 
-TABLES = {"wide": wide_table, "long": long_table, "findings": findings_table}
+SECTION_COLUMNS: tuple[Column, ...] = (
+    Column("report_id", "报告编号", "int", 9),
+    Column("agency", "单位", "str", 22),
+    Column("year", "年度", "int", 7),
+    Column("version", "版本", "int", 6),
+    Column("no", "部分", "int", 6),
+    Column("title", "标题", "str", 28),
+    Column("text", "正文（段落）", "str", 90),
+    Column("raw_text", "原文（提取所得，含原换行）", "str", 60),
+)
+
+
+def sections_table(conn: Connection, where: list[ColumnElement[bool]] | None = None,
+                   current_only: bool = True) -> Table:
+    """One row per section of the selected reports, in report id then section order."""
+    from gongkai.analysis.text import joined  # here: gongkai.analysis imports this module
+    from gongkai.model import Report
+
+    conds = list(where or [])
+
+    def rows() -> Iterator[list[Any]]:
+        for chunk in _report_chunks(conn, conds, current_only):
+            meta = {r["id"]: r for r in chunk}
+            stmt = (select(reports.c.id, reports.c.report_json).where(reports.c.id.in_(list(meta)))
+                    .order_by(reports.c.id))
+            for rid, raw in conn.execute(stmt):
+                r = meta[rid]
+                for s in Report.model_validate_json(raw).sections:
+                    yield [rid, r["agency"], r["year"], r["version"], s.no, s.title, joined(s.text), s.text]
+
+    return Table("sections", "正文", list(SECTION_COLUMNS), rows())
+
+
+TABLES = {"wide": wide_table, "long": long_table, "findings": findings_table, "sections": sections_table}
