@@ -127,6 +127,10 @@ def _xlsx_table(book: Any, head: Any, table: Table, name: str, labels: str) -> i
             i = 0
         i += 1
         n += 1
+        if wrapped:
+            lines = max(_lines(row[j], table.columns[j].width) for j in wrapped)
+            if lines > 1:  # wrapped text: a row tall enough to show it (Excel's limit is 409 points)
+                sheet.set_row(i, min(409, 15 * lines))
         for j, value in enumerate(row):
             if value is None:
                 continue
@@ -139,6 +143,14 @@ def _xlsx_table(book: Any, head: Any, table: Table, name: str, labels: str) -> i
             else:
                 sheet.write_string(i, j, str(value))
     return n
+
+
+def _lines(value: Any, width: int) -> int:
+    """How many lines a text takes in a column `width` characters wide (a Chinese character is two)."""
+    if not isinstance(value, str) or not value:
+        return 1
+    per_line = max(1, width - 2)
+    return sum(max(1, -(-sum(2 if ord(ch) > 0x2E7F else 1 for ch in part) // per_line)) for part in value.split("\n"))
 
 
 def _batches(rows: Iterable[list[Any]], n: int) -> Iterator[list[list[Any]]]:
