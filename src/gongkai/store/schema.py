@@ -72,6 +72,7 @@ class StoredReport(Base):
         UniqueConstraint("sha256", name="uq_reports_sha256"),
         UniqueConstraint("agency_id", "year", "version", name="uq_reports_agency_year_version"),
         Index("ix_reports_agency_year", "agency_id", "year"),
+        Index("ix_reports_agency_year_digest", "agency_id", "year", "cells_digest"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -23,6 +23,9 @@ depends_on = None
 
 def upgrade() -> None:
     op.add_column("reports", sa.Column("cells_digest", sa.String(64), nullable=True))
+    # "a stored report of this agency-year with the same cells" answered from the index alone: the
+    # digest column sits after report_json, and reading it from the table walks the JSON's pages
+    op.create_index("ix_reports_agency_year_digest", "reports", ["agency_id", "year", "cells_digest"])
     op.add_column("findings", sa.Column("finding_key", sa.String(500), nullable=True))
     bind = op.get_bind()
     from gongkai.model import Finding
@@ -49,5 +52,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_reports_agency_year_digest", table_name="reports")
     op.drop_column("findings", "finding_key")
     op.drop_column("reports", "cells_digest")  # ALTER TABLE … DROP COLUMN (SQLite ≥ 3.35), no table copy
