@@ -127,3 +127,18 @@ def test_compare_meta_in_chinese_and_report_text_never_markup(capsys: pytest.Cap
     assert "单位：A 巫山县巫峡镇人民政府，B [/]巫峡[bold]镇人民政府" in out
     assert "年度：A 2024，B 2023" in out and "year：" not in out
     assert "[/red]新增[link=x]一句。" in out and "比较：A = [b]A    B = B[/]" in out
+
+
+def test_cli_ingest_and_compare_names_with_brackets(tmp_path: Path) -> None:
+    """File and folder names with [..] (as report files downloaded from the web have) print as written."""
+    folder = tmp_path / "[bold]报告[red]"
+    folder.mkdir()
+    a = folder / "[red]2023[b].txt"
+    a.write_bytes(variant(tmp_path, "a.txt", year=2023).read_bytes())
+    runner = CliRunner()
+    res = runner.invoke(app, ["ingest", str(folder), "--db", str(folder / "[x].db")])
+    assert res.exit_code == 0, res.output
+    assert "[x].db" in res.output
+    res = runner.invoke(app, ["compare", str(a), str(SEED_000)])
+    assert res.exit_code == 0, res.output
+    assert "A = [red]2023[b].txt" in res.stdout and "年度：A 2023，B 2024" in res.stdout

@@ -118,12 +118,12 @@ def _ingest_cmd(
         summary = ingest(store, paths, alias_map, batch_size=batch, jobs=jobs, on_outcome=show)
         for notice in summary.notices:
             console.print(Text(f"[提示] {notice}", style="yellow"))
-        console.print(
+        console.print(Text(
             f"共 {summary.total} 个文件：新入库 {summary.stored} 份，新版本 {summary.new_versions} 份，"
             f"同一发布的另一格式 {summary.other_formats} 份，"
             f"已存在 {summary.duplicates} 份，无法读取 {summary.unreadable} 份，写入失败 {summary.failed} 份；"
             f"跨年度复核 {summary.rechecked} 份。数据库：{store.display_url}"
-        )
+        ))
     raise typer.Exit(2 if summary.unreadable or summary.failed else 0)
 
 
