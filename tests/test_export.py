@@ -472,3 +472,21 @@ def test_sections_table_joins_pdf_lines_and_keeps_the_raw_text(tmp_path: Path) -
     assert first["raw_text"] == report.sections[0].text  # the evidence, line breaks and all
     assert first["text"].startswith("2023年，洪泽区人民政府坚持以习近平新时代中国特色社会主义思想为指导")
     assert first["text"].count("\n") < first["raw_text"].count("\n")
+
+
+def test_filters_and_groups_by_inferred_region(generated: Store) -> None:
+    from gongkai.analysis.stats import group_stats
+
+    with generated.read() as conn:
+        def names(*w: str) -> list[str]:
+            keys = [c.key for c in REPORT_COLUMNS]
+            return sorted(r[keys.index("agency")] for r in wide_table(conn, where_clauses(list(w))).rows)
+
+        assert names("province=广东省") == ["广东省人民政府", "深圳市龙岗区教育局"]
+        assert names("省=湖北省", "level=乡镇街道") == ["湖北省天门市拖市镇人民政府"]
+        assert names("region_code=220104") == ["长春市朝阳区人民政府"]
+        assert names("parent=杭州市人民政府") == ["杭州市财政局"]
+        assert names("region_code=") == ["城关镇人民政府", "朝阳区人民政府"]  # no code: not guessed
+        by_province = {g.key: g.reports for g in group_stats(conn, ["province"])}
+    assert by_province == {("北京市",): 1, ("广东省",): 2, ("吉林省",): 1, ("浙江省",): 1, ("湖北省",): 1,
+                           (None,): 2}

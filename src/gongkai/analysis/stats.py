@@ -29,6 +29,8 @@ from gongkai.store.schema import agencies, cells, findings, reports
 GROUPS: dict[str, tuple[str, Any]] = {
     "year": ("年度", reports.c.year),
     "region": ("地区", agencies.c.region),
+    "province": ("省", agencies.c.province),
+    "city": ("市", agencies.c.city),
     "level": ("层级", agencies.c.level),
     "template": ("格式", reports.c.template),
 }

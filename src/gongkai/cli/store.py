@@ -345,7 +345,7 @@ def _print_stats(stats: list[GroupStats], groups_by: list[str], include_inconsis
 
 def _stats_cmd(
     by: Annotated[
-        list[str] | None, typer.Option("--by", "-b", help="分组：year、region、level、template，可重复")
+        list[str] | None, typer.Option("--by", "-b", help="分组：year、region、province、city、level、template，可重复")
     ] = None,
     where: WhereOption = None,
     chart: Annotated[
