@@ -20,7 +20,7 @@ from gongkai.export import findings_table, long_table, wide_table, write_csv, wr
 from gongkai.export.tables import REPORT_COLUMNS, cell_columns, standard_paths
 from gongkai.model import Number
 from gongkai.pipeline import process_path
-from gongkai.region import infer
+from gongkai.region import infer_in_report
 from gongkai.store import Store, StoreError, open_store
 from gongkai.store.filters import where_clauses
 from gongkai.store.ingest import ingest
@@ -171,7 +171,8 @@ FILTERS: list[tuple[list[str], Any]] = [
     (["review_litigation.review.upheld=10"], lambda r: r.value("review_litigation.review.upheld") == 10),
     (["rule=review_litigation.sum"], lambda r: any(f.rule == "review_litigation.sum" for f in r.findings)),
     (["agency=洪泽区人民政府"], lambda r: r.meta.agency == "洪泽区人民政府"),
-    (["region="], lambda r: infer(r.meta.agency or "", r.meta.year).region is None),
+    (["region="], lambda r: infer_in_report(r.meta.agency or "", r.meta.year,
+                                            "\n".join(x.text for x in r.sections)).region is None),
 ]
 
 

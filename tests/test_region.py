@@ -156,3 +156,19 @@ def test_infer_never_fails(name: str, year: int | None) -> None:
     key = name.replace(" ", "")
     chain, rest = leading_places(key)
     assert "".join(chain) + rest == key
+
+
+def test_a_townships_county_from_the_report_text() -> None:
+    from gongkai.pipeline import process_path
+    from gongkai.region import infer_in_report
+    from tests.store_support import CORPUS
+
+    report = process_path(CORPUS / "excerpts" / "013_weishan_liangcheng_town_2020.txt").report
+    text = "\n".join(s.text for s in report.sections)
+    assert report.meta.agency == "两城镇人民政府" and infer(report.meta.agency, 2020).code is None
+    p = infer_in_report(report.meta.agency, 2020, text)  # the report writes 微山县两城镇 (its address)
+    assert (p.code, p.region, p.note) == ("370826", "山东省济宁市微山县", "所属县（区）取自报告正文“微山县两城镇”")
+    # two different counties written before the same township: named, not chosen
+    p = infer_in_report("城关镇人民政府", 2023, "巫山县城关镇……桐柏县城关镇")
+    assert p.code is None and p.candidates == ("411330 河南省南阳市桐柏县", "500237 重庆市巫山县")
+    assert infer_in_report("城关镇人民政府", 2023, "本镇位于城关镇中心").code is None

@@ -13,7 +13,10 @@ Inference (never a guess):
   candidates listed; none → no code, with why;
 - level: a place alone is 省级 / 市级 / 县级 by the division's level; a place + 镇/乡/街道/苏木 is
   乡镇街道 (region = the county named before it, if any); anything else after the places is a
-  部门 whose parent government is the places named before it (县级 etc. of that parent).
+  部门 whose parent government is the places named before it (县级 etc. of that parent);
+- a township named without its county ("两城镇人民政府") takes its county from the report itself when
+  the report's text writes the township after its county ("地址：微山县两城镇…") and every such
+  mention points to the same division; the note says which words it came from.
 """
 
 from __future__ import annotations
@@ -204,6 +207,34 @@ def infer(name: str, year: int | None = None) -> Place:
     if not chain:
         base["note"] = "名称未写明所属行政区划，未推定地区"
     return Place(level="部门", parent=parent, parent_level=place_level, **base)  # type: ignore[arg-type]
+
+
+def infer_in_report(name: str, year: int | None, text: str) -> Place:
+    """`infer`, and for a township named without its county, the county the report's text writes before it."""
+    place = infer(name, year)
+    if place.township is None or place.code is not None or place.candidates or not text:
+        return place
+    found: dict[str, tuple[Division, str]] = {}
+    key = _clean(text)
+    for m in re.finditer(re.escape(place.township), key):
+        before = key[max(0, m.start() - 24):m.start()]
+        for start in range(len(before)):  # the longest run of division names right before the township
+            chain, rest = leading_places(before[start:])
+            if chain and not rest:
+                division, _c, _n = resolve_places(chain, year)
+                if division is not None:
+                    found.setdefault(division.code, (division, "".join(chain) + place.township))
+                break
+    if len(found) != 1:
+        if len(found) > 1:
+            cands = tuple(sorted(_describe(d) for d, _ in found.values()))
+            return Place(level=place.level, township=place.township, candidates=cands,
+                         note=f"报告正文中“{place.township}”前写有多个不同的县（区），未推定：{'；'.join(cands)}")
+        return place
+    division, phrase = next(iter(found.values()))
+    province, city, county = _names(division)
+    return Place(level=place.level, code=division.code, province=province, city=city, county=county,
+                 township=place.township, note=f"所属县（区）取自报告正文“{phrase}”")
 
 
 def _level_of_code(code: str) -> str:

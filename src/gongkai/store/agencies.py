@@ -148,17 +148,18 @@ def _agency_by_key(conn: Connection, key: str) -> int | None:
     return conn.execute(select(agency_names.c.agency_id).where(agency_names.c.key == key)).scalar()
 
 
-def _infer(name: str, year: int | None = None) -> Any:
-    from gongkai.region import infer
+def _infer(name: str, year: int | None = None, text: str = "") -> Any:
+    from gongkai.region import infer_in_report
 
-    return infer(name, year)
+    return infer_in_report(name, year, text)
 
 
 def place_values(name: str, region: str | None = None, level: str | None = None,
-                 year: int | None = None) -> dict[str, str | None]:
-    """The agency columns for a name: inferred region code, names, level and parent (gongkai.region);
-    a region or level from the alias file wins (its region text is read for the code)."""
-    place = _infer(name, year)
+                 year: int | None = None, text: str = "") -> dict[str, str | None]:
+    """The agency columns for a name: inferred region code, names, level and parent (gongkai.region;
+    `text`, the report's, may name a township's county); a region or level from the alias file wins
+    (its region text is read for the code)."""
+    place = _infer(name, year, text)
     if region:
         given = _infer(region, year)
         place = given if given.code or given.candidates else place
@@ -178,13 +179,12 @@ def place_values(name: str, region: str | None = None, level: str | None = None,
 
 
 def _create_agency(conn: Connection, key: str, name: str, region: str | None, level: str | None,
-                   year: int | None = None) -> int:
+                   year: int | None = None, text: str = "") -> int:
     existing = conn.execute(select(agencies.c.id).where(agencies.c.key == key)).scalar()
     if existing is not None:
         return int(existing)
-    new_id = conn.execute(
-        insert(agencies).values(key=key, name=name, **place_values(name, region, level, year)).returning(agencies.c.id)
-    ).scalar_one()
+    values = place_values(name, region, level, year, text)
+    new_id = conn.execute(insert(agencies).values(key=key, name=name, **values).returning(agencies.c.id)).scalar_one()
     conn.execute(insert(agency_names).values(key=key, agency_id=new_id, source="report"))
     return int(new_id)
 
@@ -212,7 +212,7 @@ def _by_enclosing_place(conn: Connection, key: str) -> tuple[set[int], str | Non
 
 
 def resolve_agency(conn: Connection, printed: str, aliases: dict[str, Alias] | None = None,
-                   year: int | None = None) -> Resolution:
+                   year: int | None = None, text: str = "") -> Resolution:
     """The agency a printed name stands for, created when new (see the module docstring)."""
     key = name_key(printed)
     alias = (aliases or {}).get(key)
@@ -220,7 +220,7 @@ def resolve_agency(conn: Connection, printed: str, aliases: dict[str, Alias] | N
         canon_key = name_key(alias.canonical)
         agency_id = _agency_by_key(conn, canon_key)
         if agency_id is None:
-            agency_id = _create_agency(conn, canon_key, alias.canonical, alias.region, alias.level, year)
+            agency_id = _create_agency(conn, canon_key, alias.canonical, alias.region, alias.level, year, text)
         _add_name(conn, key, agency_id, "alias")
         return Resolution(agency_id)
     agency_id = _agency_by_key(conn, key)
@@ -229,13 +229,13 @@ def resolve_agency(conn: Connection, printed: str, aliases: dict[str, Alias] | N
     found, _ = _by_enclosing_place(conn, key)
     place = _infer(printed, year)
     if len(found) == 1 and place.ambiguous:  # 朝阳区 alone may be 北京 or 长春: never merged by guess
-        new_id = _create_agency(conn, key, printed.strip(), None, None, year)
+        new_id = _create_agency(conn, key, printed.strip(), None, None, year, text)
         return Resolution(new_id, f"单位名称“{printed}”：{place.note}；已单独建档，可用别名文件指定。")
     if len(found) == 1:
         agency_id = found.pop()
         _add_name(conn, key, agency_id, "suffix")
         return Resolution(agency_id)
-    new_id = _create_agency(conn, key, printed.strip(), None, None, year)
+    new_id = _create_agency(conn, key, printed.strip(), None, None, year, text)
     notice = None
     if found:
         names = conn.execute(select(agencies.c.name).where(agencies.c.id.in_(found))).scalars()

@@ -257,7 +257,8 @@ def _insert(
         return Outcome(path, "duplicate", int(existing), message="已入库（内容相同）")
     agency_id: int | None = None
     if report.meta.agency:
-        resolution = resolve_agency(conn, report.meta.agency, aliases, report.meta.year)
+        text = "\n".join(s.text for s in report.sections)
+        resolution = resolve_agency(conn, report.meta.agency, aliases, report.meta.year, text)
         agency_id = resolution.agency_id
         if resolution.notice:
             notices.append(resolution.notice)
