@@ -26,6 +26,7 @@ COMMANDS: dict[str, str] = {
     "compare": "store",
     "export": "store",
     "stats": "store",
+    "metadata": "store",
 }
 
 
