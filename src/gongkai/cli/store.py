@@ -84,12 +84,14 @@ def _fmt(v: Number | None) -> str:
 
 # ---------------------------------------------------------------- ingest
 def _ingest_cmd(
-    paths: Annotated[list[Path], typer.Argument(help="报告文件或文件夹（递归查找）")],
+    paths: Annotated[list[Path], typer.Argument(help="报告文件、文件夹（递归查找）或 .zip 压缩包", readable=False)],
     db: DbOption = None,
     aliases: Annotated[
         Path | None, typer.Option("--aliases", "-a", help="单位别名文件（CSV 或 JSON：名称,规范名称,地区,层级）")
     ] = None,
-    jobs: Annotated[int, typer.Option("--jobs", "-j", help="并行提取的进程数")] = 1,
+    jobs: Annotated[
+        int, typer.Option("--jobs", "-j", help="并行提取的进程数（默认：全部 CPU 核心）", show_default=False)
+    ] = 0,
     batch: Annotated[int, typer.Option("--batch", help="每个事务写入的报告数")] = 100,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="只输出汇总")] = False,
 ) -> None:
