@@ -23,6 +23,8 @@ COMMANDS: dict[str, str] = {
     "compare": "store",
     "export": "store",
     "stats": "store",
+    "render": "render",
+    "template": "template",
 }
 
 

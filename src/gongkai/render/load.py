@@ -1,0 +1,53 @@
+"""Any input a report can be rendered from: a report JSON, the fill-in workbook, or any report gongkai reads."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from gongkai.model import Finding, Report
+from gongkai.read import ReadError
+from gongkai.render.values import verify
+
+# Findings about how the source was read stay with a re-issued report: the standard rendering
+# cannot show that a value was lost (a blank there is not the same as a number nobody could read).
+_KEPT_PREFIXES = ("structure.", "extraction.")
+
+
+def load_report(path: str | Path) -> Report:
+    """The report in a file. Raises ReadError (Chinese message) when it cannot be read."""
+    p = Path(path)
+    if p.suffix.lower() == ".json":
+        try:
+            return Report.model_validate_json(p.read_bytes())
+        except OSError as exc:
+            raise ReadError("io", f"无法打开文件：{exc.strerror or exc}") from exc
+        except (ValidationError, json.JSONDecodeError, UnicodeDecodeError) as exc:
+            first = exc.errors()[0] if isinstance(exc, ValidationError) else None
+            where = ".".join(str(x) for x in first["loc"]) + "：" if first else ""
+            why = first["msg"] if first else str(exc)
+            raise ReadError("bad_json", f"报告 JSON 不符合格式（report-schema）：{where}{why}") from exc
+    from gongkai.pipeline import process_path
+
+    res = process_path(p)
+    if res.error is not None:
+        raise res.error
+    return res.report
+
+
+def checked(report: Report) -> Report:
+    """The report as its standard rendering states it, with the checks' findings.
+
+    Findings about reading the original (lost rows, unreadable cells) are kept as well.
+    """
+    out = verify(report)
+    out.source = report.source
+    seen = {f.key for f in out.findings}
+    kept: list[Finding] = [
+        f for f in report.findings if f.rule.startswith(_KEPT_PREFIXES) and f.severity == "error" and f.key not in seen
+    ]
+    if kept:
+        out.findings = kept + out.findings
+    return out
