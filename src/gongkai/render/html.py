@@ -52,7 +52,7 @@ def table_html(layout: TableLayout, values: Values, value_cell: ValueCell = _pla
             classes = [s.role] + (["left"] if s.align == "left" else [])
             if s.path is not None:
                 inner = value_cell(s, values.get(s.path, ""))
-                cells.append(f'<td{attrs} class="{" ".join(classes)}" data-path="{s.path}">{inner}</td>')
+                cells.append(f'<td{attrs} class="{" ".join(classes)}">{inner}</td>')
             else:
                 cells.append(f'<td{attrs} class="{" ".join(classes)}">{escape(s.text)}</td>')
         out.append("<tr>" + "".join(cells) + "</tr>")
