@@ -64,8 +64,9 @@ def register(app: typer.Typer) -> None:
                 console.print(f"[bold red]无法读取[/] {src}：{exc.message}")
                 code = 2
                 continue
+            if report.errors or report.warnings:
+                _print_findings(console, src, report)
             if report.errors:
-                _print_errors(console, src, report)
                 code = max(code, 1)
                 if not force:
                     console.print(f"  未生成 {target.name}：请按上面的提示改正后重新生成（或加 --force 强制生成）。")
@@ -101,7 +102,8 @@ def _render(report: Report, fmt: str) -> bytes:
     return render_docx(report)
 
 
-def _print_errors(console: Console, src: Path, report: Report) -> None:
+def _print_findings(console: Console, src: Path, report: Report) -> None:
+    """Errors (they stop rendering) and warnings: each with its cells (and workbook cells) and the fix."""
     from gongkai.check import RULES, all_rules
     from gongkai.render.workbook import workbook_cells
     from gongkai.standard import cell_label
@@ -114,9 +116,10 @@ def _print_errors(console: Console, src: Path, report: Report) -> None:
     def name(path: str) -> str:
         return cell_label(path) + (f"（{places[path]}）" if path in places else "")
 
-    console.print(f"[bold]{src}[/]：发现 {len(report.errors)} 个错误")
-    for f in report.errors:
-        console.print(f"  [bold red][错误][/] {f.message}  [dim]({f.rule})[/]")
+    console.print(f"[bold]{src}[/]：错误 {len(report.errors)} 个，警告 {len(report.warnings)} 个")
+    for f in report.errors + report.warnings:
+        tag = "[bold red][错误][/]" if f.severity == "error" else "[yellow][警告][/]"
+        console.print(f"  {tag} {f.message}  [dim]({f.rule})[/]")
         if f.cells:
             more = f" 等{len(f.cells)}个" if len(f.cells) > 8 else ""
             console.print(f"      单元格：{'、'.join(name(c) for c in f.cells[:8])}{more}")

@@ -165,7 +165,8 @@ def check_status(report: Report) -> str:
     """What the document may say about its checks: passing only when no error was found."""
     if report.errors:
         return f"未通过核查：有 {len(report.errors)} 个错误（强制生成）"
-    return "由 gongkai 生成，核查无错误"
+    warnings = f"（有 {len(report.warnings)} 个警告）" if report.warnings else ""
+    return f"由 gongkai 生成，核查无错误{warnings}"
 
 
 def render_docx(report: Report, status: str | None = None) -> bytes:
