@@ -10,7 +10,7 @@ from functools import cache
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, find, given, settings
+from hypothesis import HealthCheck, Phase, find, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 from lxml import html as lxml_html
@@ -60,7 +60,8 @@ def writer_reports(draw: st.DrawFn, templates: tuple[str, ...] = ("2021", "2019"
 
 @cache
 def _one(template: str) -> Report:
-    return find(reports((template,)), lambda r: True)
+    quick = settings(phases=[Phase.generate], derandomize=True, database=None)
+    return find(reports((template,)), lambda r: True, settings=quick)
 
 
 def one(template: str = "2021") -> Report:
