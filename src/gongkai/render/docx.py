@@ -24,6 +24,7 @@ _BORDER = '<w:{0} w:val="single" w:color="auto" w:sz="4" w:space="0"/>'
 _TBL_BORDERS = "".join(_BORDER.format(s) for s in ("top", "left", "bottom", "right", "insideH", "insideV"))
 _SHADE = {"block": "C6D9F1"}
 _ZIP_DATE = (2021, 1, 1, 0, 0, 0)
+_TITLE_CHARS = 23  # characters of 18-point type on one line of the template's A4 page
 
 
 @cache
@@ -58,8 +59,10 @@ def _para(
     keep = "<w:keepNext/>" if bold else ""  # headings stay with what follows
     return (
         f'<w:p><w:pPr><w:pStyle w:val="2"/>{keep}<w:widowControl/>'
-        '<w:spacing w:before="0" w:beforeAutospacing="0" w:after="0" w:afterAutospacing="0" w:line="360" '
-        f'w:lineRule="auto"/>{ind}<w:jc w:val="{jc}"/><w:rPr>{_FONT}</w:rPr></w:pPr>{run}</w:p>'
+        f'<w:snapToGrid w:val="0"/><w:spacing w:before="{120 if bold and not size else 0}" '
+        'w:beforeAutospacing="0" w:after="0" '
+        f'w:afterAutospacing="0" w:line="{560 if size else 400}" w:lineRule="exact"/>'
+        f'{ind}<w:jc w:val="{jc}"/><w:rPr>{_FONT}</w:rPr></w:pPr>{run}</w:p>'
     )
 
 
@@ -127,7 +130,11 @@ def document_xml(values: Values, tables: tuple[TableLayout, ...] | list[TableLay
             body.append(table_xml(content, values))
             body.append(_para(indent=False, jc="center"))
         elif kind == "title":
-            body.append(_para(content, jc="center", indent=False, bold=True, size=36))
+            agency = values.get("meta.agency", "").strip()
+            lines = [content]
+            if len(content) > _TITLE_CHARS and agency and content.startswith(agency):
+                lines = [agency, content[len(agency) :]]  # a long title breaks after the unit's name
+            body.extend(_para(line, jc="center", indent=False, bold=True, size=36) for line in lines)
             body.append(_para(indent=False))
         elif kind == "heading":
             body.append(_para(content, bold=True))

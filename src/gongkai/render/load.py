@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -21,7 +22,11 @@ def load_report(path: str | Path) -> Report:
     p = Path(path)
     if p.suffix.lower() == ".json":
         try:
-            return Report.model_validate_json(p.read_bytes())
+            data = p.read_bytes()
+            raw = json.loads(data)
+            if isinstance(raw, dict) and "source" not in raw:  # written by hand: where it came from is this file
+                raw["source"] = {"path": str(p), "sha256": hashlib.sha256(data).hexdigest(), "kind": "json"}
+            return Report.model_validate(raw)
         except OSError as exc:
             raise ReadError("io", f"无法打开文件：{exc.strerror or exc}") from exc
         except (ValidationError, json.JSONDecodeError, UnicodeDecodeError) as exc:
