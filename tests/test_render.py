@@ -32,10 +32,12 @@ SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[Healt
 
 
 @st.composite
-def writer_reports(draw: st.DrawFn, templates: tuple[str, ...] = ("2021", "2019", "mixed")) -> Report:
+def writer_reports(
+    draw: st.DrawFn, templates: tuple[str, ...] = ("2021", "2019", "mixed"), scales: tuple[int, ...] = (1, 1, 1000, 987_654)
+) -> Report:
     """Consistent reports as writers fill them: zeros left blank, big numbers, fee amounts with decimals."""
     report = draw(reports(templates))
-    scale = draw(st.sampled_from([1, 1, 1000, 987_654]))
+    scale = draw(st.sampled_from(scales))
     version = "2019" if report.meta.template == "2019" else "2021"
     computed = computed_paths(version)  # type: ignore[arg-type]
     for table in ("requests", "review_litigation"):
@@ -70,7 +72,7 @@ def one(template: str = "2021") -> Report:
 
 
 def assert_same(expected: Report, got: Report) -> None:
-    assert got.cells() == expected.cells(), sorted(set(got.cells().items()) ^ set(expected.cells().items()))
+    assert got.cells() == expected.cells(), sorted(set(got.cells().items()) ^ set(expected.cells().items()), key=str)
     assert (got.meta.agency, got.meta.year, got.meta.published) == (
         expected.meta.agency,
         expected.meta.year,
@@ -242,10 +244,24 @@ def test_a_clean_report_says_so(tmp_path: Path) -> None:
 
 def test_bad_json_is_a_clear_message(tmp_path: Path) -> None:
     src = tmp_path / "bad.json"
-    src.write_text('{"meta": {}}', encoding="utf-8")
+    src.write_text('{"meta": {"year": "去年"}}', encoding="utf-8")
     res = CliRunner().invoke(app, ["render", str(src), "--format", "docx", "--out", str(tmp_path / "x.docx")])
     assert res.exit_code == 2
-    assert "报告 JSON 不符合格式" in res.output and "Traceback" not in res.output
+    assert "报告 JSON 不符合格式（report-schema）：meta.year" in res.output and "Traceback" not in res.output
+
+
+def test_missing_tables_and_empty_sections_are_not_papered_over(tmp_path: Path) -> None:
+    report = one()
+    report.review_litigation = None
+    report.sections[4].text = ""  # 五 empty
+    report.sections[2].text = ""  # 三 may hold only its table, as in the template
+    src = tmp_path / "r.json"
+    src.write_text(report.to_json(), encoding="utf-8")
+    res = CliRunner().invoke(app, ["render", str(src), "--out", str(tmp_path / "r.docx")])
+    assert res.exit_code == 1 and not (tmp_path / "r.docx").exists()
+    assert "未找到“四、政府信息公开行政复议、行政诉讼情况”统计表" in res.output
+    assert "缺少第五部分“五、存在的主要问题及改进情况”" in res.output
+    assert "缺少第三部分" not in res.output
 
 
 def test_pdf_without_libreoffice_is_a_clear_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -24,6 +24,7 @@ _BORDER = '<w:{0} w:val="single" w:color="auto" w:sz="4" w:space="0"/>'
 _TBL_BORDERS = "".join(_BORDER.format(s) for s in ("top", "left", "bottom", "right", "insideH", "insideV"))
 _SHADE = {"block": "C6D9F1"}
 _ZIP_DATE = (2021, 1, 1, 0, 0, 0)
+_DIGIT_TWIPS = 6.8  # width of a digit per half-point of type size, with room for wide fallback fonts
 _TITLE_CHARS = 23  # characters of 18-point type on one line of the template's A4 page
 
 
@@ -72,7 +73,10 @@ def _cell(slot: Slot, width: int, text: str, continues: bool = False, keep: bool
     if slot.rowspan > 1:
         merge = '<w:vMerge w:val="restart"/>' if not continues else '<w:vMerge w:val="continue"/>'
     fill = _SHADE.get(slot.role, "auto")
-    body = "" if continues or not text else _run(text, size=20)
+    size = 20
+    if slot.path is not None and text:  # a long number shrinks to stay on one line of its cell
+        size = max(10, min(20, int((width - 114) / (_DIGIT_TWIPS * len(text)))))
+    body = "" if continues or not text else _run(text, size=size)
     return (
         f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{span}{merge}'
         f'<w:shd w:val="clear" w:color="auto" w:fill="{fill}"/><w:vAlign w:val="center"/></w:tcPr>'
