@@ -141,4 +141,6 @@ def _sniff(name: str, head: bytes) -> bool:
     return head.startswith(b"PK") and name.lower().endswith((".xlsx", ".xlsm"))
 
 
-register(Reader("xlsx", _sniff, read_xlsx, (".xlsx",)))
+# No extensions listed: a folder of reports is not searched for workbooks (most .xlsx beside reports are
+# other tables); a workbook named on the command line is read.
+register(Reader("xlsx", _sniff, read_xlsx, ()))
