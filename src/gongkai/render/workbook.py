@@ -26,7 +26,7 @@ MAP_SHEET = "gongkai"
 INFO_SHEET = "基本信息与正文"
 TABLE_SHEETS = {"active": "表二 主动公开", "requests": "表三 依申请公开", "review_litigation": "表四 复议诉讼"}
 _TOP = 3  # first sheet row (0-based) of a table: title, note, blank above
-_DECIMAL_PATHS = ("active.fees.amount", "active.procurement.amount")
+DECIMAL_PATHS = ("active.fees.amount", "active.procurement.amount")
 _SIGNED_COLUMNS = (".change",)
 _META = (("meta.agency", "单位名称", "如：某某县人民政府办公室"), ("meta.year", "报告年度", "统计年度，如 2025"),
          ("meta.published", "发布日期", "如 2026-01-20 或 2026年1月20日"))
@@ -192,7 +192,7 @@ def _table_sheet(
             cached = sum(_number(values.get(p, "")) or 0 for p in computed[slot.path])
             _put_formula(ws, slot, r, c, f"=SUM({','.join(refs)})", fmt["formula"], cached)
         else:
-            decimal = slot.path in _DECIMAL_PATHS
+            decimal = slot.path in DECIMAL_PATHS
             style = fmt["decimal"] if decimal else fmt["input"]
             raw = values.get(slot.path, "")
             number = _number(raw) if raw else None
