@@ -27,6 +27,8 @@ COMMANDS: dict[str, str] = {
     "export": "store",
     "stats": "store",
     "metadata": "store",
+    "render": "render",
+    "template": "template",
 }
 
 
