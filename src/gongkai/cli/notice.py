@@ -1,0 +1,137 @@
+"""`gongkai notice`: run the office's round and write its documents (notices, workbook, zip, round.json)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+NOTICE_DIR = "整改通知"
+HTML_DIR = "网页版"
+ZIP_NAME = "notices.zip"
+ROUND_JSON = "round.json"
+
+
+def _fail(msg: str) -> typer.Exit:
+    typer.echo(msg, err=True)
+    return typer.Exit(2)
+
+
+def _issued(text: str | None) -> date:
+    if not text:
+        return date.today()
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise _fail(f"日期格式不正确：{text}（应为 2025-01-20 这样的格式）") from exc
+
+
+def write_round_documents(
+    rnd: Any,
+    out: Path,
+    office: str,
+    issued: date,
+    template: Path | None = None,
+) -> dict[str, Any]:
+    """Write every document of the round under `out`; returns what was written (paths and counts)."""
+    from gongkai.notice.batch import notices_zip, round_notices
+    from gongkai.notice.docx import notice_docx_bytes
+    from gongkai.notice.html import notice_page
+    from gongkai.notice.workbook import workbook_bytes
+
+    notices = round_notices(rnd, office=office, issued=issued)
+    (out / NOTICE_DIR).mkdir(parents=True, exist_ok=True)
+    (out / HTML_DIR).mkdir(parents=True, exist_ok=True)
+    docs: dict[str, bytes] = {}
+    for nf in notices:
+        data = notice_docx_bytes(nf.notice, template=template, baseline=rnd.baseline_file)
+        docs[nf.stem] = data
+        (out / NOTICE_DIR / f"{nf.stem}.docx").write_bytes(data)
+        (out / HTML_DIR / f"{nf.stem}.html").write_text(notice_page(nf.notice, rnd.baseline_file), encoding="utf-8")
+    by_notice = {id(nf.notice): docs[nf.stem] for nf in notices}
+    (out / ZIP_NAME).write_bytes(notices_zip(notices, render=lambda n: by_notice[id(n)]))
+    year = rnd.year or "年度未识别"
+    book = out / f"核查汇总_{year}.xlsx"
+    book.write_bytes(workbook_bytes(rnd, notices, NOTICE_DIR))
+    (out / ROUND_JSON).write_text(rnd.to_json(), encoding="utf-8")
+    return {"notices": notices, "workbook": book}
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("notice")
+    def notice_cmd(
+        paths: Annotated[list[Path], typer.Argument(help="收到的报告：文件、文件夹或 .zip 压缩包")],
+        out: Annotated[Path, typer.Option("--out", "-o", help="输出文件夹（通知、汇总表、压缩包、round.json）")],
+        roster: Annotated[
+            Path | None, typer.Option("--roster", help="报送单位名单（CSV：单位名称、别名、地区、层级、联系人）")
+        ] = None,
+        baseline: Annotated[
+            Path | None,
+            typer.Option("--baseline", help="上一轮的 round.json（或 check --format json 的输出），用于复核"),
+        ] = None,
+        db: Annotated[str | None, typer.Option("--db", help="数据库，用于与上一年度报告比对")] = None,
+        year: Annotated[int | None, typer.Option("--year", help="本轮报告年度（默认取多数报告的年度）")] = None,
+        template: Annotated[
+            Path | None, typer.Option("--template", help="本单位的 Word 模板（红头、页眉），通知接在其后")
+        ] = None,
+        office: Annotated[str, typer.Option("--office", help="发文单位，如“XX县人民政府办公室”")] = "政务公开办公室",
+        issued: Annotated[str | None, typer.Option("--date", help="落款日期，如 2025-01-20（默认今天）")] = None,
+        jobs: Annotated[int, typer.Option("--jobs", "-j", help="并行进程数")] = 1,
+    ) -> None:
+        """核查一轮报送的报告，为每个单位写出整改通知（Word 与网页版）、汇总表（Excel）和全部通知的压缩包。
+
+        输出文件夹中：整改通知/（每单位一份 .docx）、网页版/（.html）、核查汇总_年度.xlsx、notices.zip，
+        以及 round.json（下一轮复核时用作 --baseline）。
+
+        退出码：全部通过为 0，有报告需整改为 1，有文件无法读取或用法错误为 2。
+
+        示例：gongkai notice 收到的报告.zip --roster 单位名单.csv --office "XX县人民政府办公室" --out 第一轮
+        """
+        from gongkai.round import Roster, RosterError, run_round
+
+        when = _issued(issued)
+        units = None
+        if roster is not None:
+            try:
+                units = Roster.load(roster)
+            except RosterError as exc:
+                raise _fail(str(exc)) from exc
+        if template is not None:
+            try:
+                from docx import Document
+
+                Document(str(template))
+            except Exception as exc:  # noqa: BLE001 - any failure to open the template is the user's file
+                raise _fail(f"无法打开 Word 模板 {template}：请确认是 .docx 格式（不是 .doc 或 .wps）") from exc
+        if baseline is not None and not baseline.is_file():
+            raise _fail(f"找不到上一轮的核查结果文件：{baseline}")
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise _fail(f"无法创建输出文件夹 {out}：{exc.strerror or exc}") from exc
+        try:
+            rnd = run_round([str(p) for p in paths], roster=units, jobs=jobs, year=year, baseline=baseline, db=db)
+        except (ValueError, KeyError) as exc:  # a baseline that is not a round's JSON
+            raise _fail(f"上一轮的核查结果文件无法使用：{exc}") from exc
+        if not rnd.entries and not rnd.skipped:
+            raise _fail("没有找到可核查的报告文件。")
+        written = write_round_documents(rnd, out, office, when, template)
+        c = rnd.counts()
+        typer.echo(
+            f"本轮（{rnd.year or '年度未识别'}年度）：应报 {c['units']} 个单位，收到报告 {c['reports']} 份；"
+            f"通过 {c['passed']}，需整改 {c['needs_fix']}，无法读取 {c['unreadable']}，缺报 {c['missing']}；"
+            f"重复报送 {c['duplicates']}，未匹配名单 {c['unmatched']}，未读取的文件 {c['skipped']}。"
+        )
+        if rnd.baseline_file:
+            rechecked = [e for e in rnd.entries if e.recheck is not None]
+            fixed = sum(len(e.recheck.fixed) for e in rechecked if e.recheck is not None)
+            typer.echo(f"复核（对照 {rnd.baseline_file}）：{len(rechecked)} 份报告，已整改 {fixed} 条。")
+        typer.echo(
+            f"已写出 {len(written['notices'])} 份通知：{out / NOTICE_DIR}（Word）、{out / HTML_DIR}（网页版）、"
+            f"{out / ZIP_NAME}；汇总表：{written['workbook']}；下一轮复核用：{out / ROUND_JSON}"
+        )
+        if any(e.error is not None for e in rnd.entries):
+            raise typer.Exit(2)
+        raise typer.Exit(1 if any(e.status == "needs_fix" for e in rnd.entries) else 0)
