@@ -51,6 +51,12 @@ def _number(text: str) -> int | float | str:
     return int(v) if v.is_integer() and "." not in t else v
 
 
+def _lines(text: str, width: float) -> int:
+    """How many lines `text` takes in a column `width` characters wide (a Chinese character counts two)."""
+    units = sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+    return max(1, -(-units // max(int(width) - 1, 1)))
+
+
 class _Book:
     def __init__(self, target: Any) -> None:
         self.wb = xlsxwriter.Workbook(target, {"in_memory": True, "strings_to_numbers": False})
@@ -59,6 +65,8 @@ class _Book:
         self.base = self.wb.add_format(base)
         self.head = self.wb.add_format(base | {"bold": True, "bg_color": "#D9E1F2", "align": "center"})
         self.num = self.wb.add_format(base | {"align": "right"})
+        self.center = self.wb.add_format(base | {"align": "center"})
+        self.widths: dict[str, list[float]] = {}
         self.link = self.wb.add_format(base | {"font_color": "#0563C1", "underline": 1})
         self.fills = {
             k: self.wb.add_format(base | {"bg_color": c, "align": "center"})
@@ -67,22 +75,42 @@ class _Book:
 
     def sheet(self, name: str, head: list[str], widths: Sequence[float]) -> Any:
         ws = self.wb.add_worksheet(name)
+        self.widths[name] = list(widths)
         ws.write_row(0, 0, head, self.head)
         for i, w in enumerate(widths):
             ws.set_column(i, i, w)
         ws.freeze_panes(1, 0)
         ws.set_row(0, 22)
+        ws.set_landscape()
+        ws.set_paper(9)  # A4
+        ws.fit_to_pages(1, 0)
+        ws.repeat_rows(0)
+        ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
+        ws.set_footer("&C第 &P 页，共 &N 页")
         return ws
 
     def cell(self, ws: Any, r: int, c: int, v: Any) -> None:
         if v is None or v == "":
             ws.write_blank(r, c, None, self.base)
         elif isinstance(v, int | float) and not isinstance(v, bool):
-            ws.write_number(r, c, v, self.num)
+            ws.write_number(r, c, v, self.center if c == 0 else self.num)
         elif isinstance(v, str) and v in self.fills and c > 0:
             ws.write_string(r, c, v, self.fills[v])
         else:
             ws.write_string(r, c, str(v), self.base)
+
+    def row(self, ws: Any, r: int, values: list[Any]) -> None:
+        """Write a row and give it the height its wrapped text needs (neither Excel nor LibreOffice
+        fits the height of rows written by XlsxWriter)."""
+        for c, v in enumerate(values):
+            self.cell(ws, r, c, v)
+        widths = self.widths[ws.name]
+        lines = 1
+        for c, v in enumerate(values):
+            if isinstance(v, str) and c < len(widths):
+                lines = max(lines, sum(_lines(part, widths[c]) for part in v.split("\n")))
+        if lines > 1:
+            ws.set_row(r, 15 * lines)
 
     def finish(self, ws: Any, n_rows: int, n_cols: int) -> None:
         ws.autofilter(0, 0, max(n_rows, 1), n_cols - 1)
@@ -91,7 +119,7 @@ class _Book:
 def _summary(book: _Book, rnd: Any, notices: list[NoticeFile], link_dir: str, html: bool) -> None:
     with_recheck = rnd.baseline_file is not None
     head = SUMMARY_HEAD + (["复核"] if with_recheck else [])
-    ws = book.sheet("汇总", head, [6, 30, 12, 36, 8, 7, 7, 10, 16, 30] + ([26] if with_recheck else []))
+    ws = book.sheet("汇总", head, [6, 30, 10, 48, 8, 7, 7, 10, 12, 24] + ([26] if with_recheck else []))
     by_entry = {id(nf.entry): nf for nf in notices}
     rows: list[tuple[str, Any, list[Any], str, str]] = []  # name, unit, entries, status, note
     for row in rnd.units:
@@ -115,8 +143,7 @@ def _summary(book: _Book, rnd: Any, notices: list[NoticeFile], link_dir: str, ht
             sum(len(e.warnings) for e in entries) if entries else "",
             status,
         ]
-        for c, v in enumerate(values):
-            book.cell(ws, r, c, v)
+        book.row(ws, r, values)
         nf = next((by_entry[id(e)] for e in entries if id(e) in by_entry), None)
         if nf is not None:
             suffix = ".html" if html else ".docx"
@@ -138,7 +165,7 @@ def _item_row(item: NoticeItem) -> list[Any]:
     if len(cells) == 1:
         value = _number(cells[0].value)
     elif cells:
-        value = "；".join(f"{c.label}：{c.value}" for c in cells)
+        value = "；".join(c.value for c in cells)
     return [
         item.table,
         "；".join(dict.fromkeys(c.row for c in cells)),
@@ -149,7 +176,7 @@ def _item_row(item: NoticeItem) -> list[Any]:
 
 
 def _details(book: _Book, rnd: Any, notices: list[NoticeFile]) -> int:
-    ws = book.sheet("问题明细", DETAIL_HEAD, [6, 26, 30, 22, 8, 50, 30, 34, 16, 12, 18, 40, 10])
+    ws = book.sheet("问题明细", DETAIL_HEAD, [6, 24, 30, 22, 8, 50, 22, 30, 12, 10, 14, 36, 10])
     r = 0
     for nf in notices:
         n = nf.notice
@@ -170,15 +197,13 @@ def _details(book: _Book, rnd: Any, notices: list[NoticeFile]) -> int:
                 "请重新报送可以打开的文件",
                 "",
             ]
-            for c, v in enumerate(values):
-                book.cell(ws, r, c, v)
+            book.row(ws, r, values)
         for item in n.items:
             r += 1
-            recheck = item.recheck or ("" if n.recheck_label is None else "")
+            recheck = item.recheck or ""
             values = [r, n.unit, n.file, item.rule, item.severity_label, "\n".join([item.message, *item.notes])]
             values += _item_row(item) + [item.advice, recheck]
-            for c, v in enumerate(values):
-                book.cell(ws, r, c, v)
+            book.row(ws, r, values)
         if nf.entry.recheck is not None:
             for f in nf.entry.recheck.fixed:
                 r += 1
@@ -197,8 +222,7 @@ def _details(book: _Book, rnd: Any, notices: list[NoticeFile]) -> int:
                     f.get("advice", ""),
                     "已整改",
                 ]
-                for c, v in enumerate(values):
-                    book.cell(ws, r, c, v)
+                book.row(ws, r, values)
     book.finish(ws, r, len(DETAIL_HEAD))
     return r
 
@@ -234,8 +258,7 @@ def _others(book: _Book, rnd: Any) -> int:
     ws = book.sheet("缺报与重复", OTHER_HEAD, [18, 30, 50, 60])
     rows = other_rows(rnd)
     for r, row in enumerate(rows, 1):
-        for c, v in enumerate(row):
-            book.cell(ws, r, c, v)
+        book.row(ws, r, list(row))
     book.finish(ws, len(rows), len(OTHER_HEAD))
     return len(rows)
 
