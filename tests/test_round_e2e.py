@@ -386,3 +386,39 @@ def test_recheck_round(first_round: dict[str, object]) -> None:
     assert "已整改 1 条，仍未整改 2 条，新发现 1 条" in text
     assert "【仍未整改】" in text and "【新发现】" in text
     assert "已整改1：“本年新收”行：总计为0" in text
+
+
+def test_check_json_is_a_baseline_too(first_round: dict[str, object]) -> None:
+    """`gongkai check --format json` of the first batch serves as the baseline as well as round.json."""
+    tmp = Path(str(first_round["tmp"]))
+    res = CliRunner().invoke(
+        app, ["check", str(tmp / f"{ROUND_YEAR}年度报告汇总.zip"), "--roster", str(first_round["roster"]), "--format", "json"]
+    )
+    assert res.exit_code == 2
+    baseline = tmp / "第一轮核查结果.json"
+    baseline.write_text(res.stdout, encoding="utf-8")
+    again = tmp / "只交巫峡镇"
+    (again / "巫峡镇").mkdir(parents=True)
+    (again / "巫峡镇" / "年报.txt").write_text(WUXIA.read_text(encoding="utf-8"), encoding="utf-8")  # all fixed
+    out = tmp / "第三轮"
+    code, output = _run(["notice", str(again), "--baseline", str(baseline), "--out", str(out)])
+    assert code == 0, output
+    rows = _rows(openpyxl.load_workbook(out / f"核查汇总_{ROUND_YEAR}.xlsx")["汇总"])
+    assert [(r["单位"], r["状态"], r["复核"]) for r in rows] == [("巫山县巫峡镇人民政府", "通过", "已整改 3 条")]
+    assert sorted(p.name for p in (out / "整改通知").iterdir()) == ["核查结果_巫山县巫峡镇人民政府_2024.docx"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--roster", "__missing__.csv"], "无法读取名单文件"),
+        (["--baseline", "__missing__.json"], "无法使用"),
+        (["--template", "__missing__.docx"], "无法打开 Word 模板"),
+        (["--date", "2025/1/20"], "日期格式不正确"),
+    ],
+)
+def test_usage_errors_are_chinese_messages(tmp_path: Path, args: list[str], message: str) -> None:
+    (tmp_path / "年报.txt").write_text(WUXIA.read_text(encoding="utf-8"), encoding="utf-8")
+    res = CliRunner().invoke(app, ["notice", str(tmp_path / "年报.txt"), "--out", str(tmp_path / "out"), *args])
+    assert res.exit_code == 2, res.output
+    assert message in res.output and "Traceback" not in res.output

@@ -68,17 +68,19 @@ def register(app: typer.Typer) -> None:
             Path | None, typer.Option("--roster", help="报送单位名单（CSV：单位名称、别名、地区、层级、联系人）")
         ] = None,
         baseline: Annotated[
-            Path | None,
-            typer.Option("--baseline", help="上一轮的 round.json（或 check --format json 的输出），用于复核"),
+            str | None,
+            typer.Option("--baseline", help="上一轮的 round.json（或 check --format json 的输出，或数据库），用于复核"),
         ] = None,
-        db: Annotated[str | None, typer.Option("--db", help="数据库，用于与上一年度报告比对")] = None,
+        db: Annotated[
+            str | None, typer.Option("--db", help="数据库（文件或 postgresql://…），用于取上一年度报告做跨年度核查")
+        ] = None,
         year: Annotated[int | None, typer.Option("--year", help="本轮报告年度（默认取多数报告的年度）")] = None,
         template: Annotated[
             Path | None, typer.Option("--template", help="本单位的 Word 模板（红头、页眉），通知接在其后")
         ] = None,
         office: Annotated[str, typer.Option("--office", help="发文单位，如“XX县人民政府办公室”")] = "政务公开办公室",
         issued: Annotated[str | None, typer.Option("--date", help="落款日期，如 2025-01-20（默认今天）")] = None,
-        jobs: Annotated[int, typer.Option("--jobs", "-j", help="并行进程数")] = 1,
+        jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="并行进程数（默认：全部 CPU 核）")] = None,
     ) -> None:
         """核查一轮报送的报告，为每个单位写出整改通知（Word 与网页版）、汇总表（Excel）和全部通知的压缩包。
 
@@ -89,15 +91,18 @@ def register(app: typer.Typer) -> None:
 
         示例：gongkai notice 收到的报告.zip --roster 单位名单.csv --office "XX县人民政府办公室" --out 第一轮
         """
-        from gongkai.round import Roster, RosterError, run_round
+        import json
+
+        from gongkai.cli.check import _run, exit_code
+        from gongkai.round import Roster, RosterError, apply_baseline
+        from gongkai.round.model import load_baseline
+        from gongkai.round.run import is_store
 
         when = _issued(issued)
-        units = None
-        if roster is not None:
-            try:
-                units = Roster.load(roster)
-            except RosterError as exc:
-                raise _fail(str(exc)) from exc
+        try:
+            units = Roster.load(roster) if roster is not None else None
+        except RosterError as exc:
+            raise _fail(str(exc)) from exc
         if template is not None:
             try:
                 from docx import Document
@@ -105,16 +110,28 @@ def register(app: typer.Typer) -> None:
                 Document(str(template))
             except Exception as exc:  # noqa: BLE001 - any failure to open the template is the user's file
                 raise _fail(f"无法打开 Word 模板 {template}：请确认是 .docx 格式（不是 .doc 或 .wps）") from exc
-        if baseline is not None and not baseline.is_file():
-            raise _fail(f"找不到上一轮的核查结果文件：{baseline}")
+        store_baseline = baseline if baseline is not None and is_store(baseline) else None
+        base = None
+        if baseline is not None and store_baseline is None:
+            try:
+                base = json.loads(Path(baseline).read_text(encoding="utf-8"))
+                load_baseline(base)
+            except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+                raise _fail(f"上一轮的核查结果 {baseline} 无法使用：{exc}") from exc
         try:
             out.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise _fail(f"无法创建输出文件夹 {out}：{exc.strerror or exc}") from exc
         try:
-            rnd = run_round([str(p) for p in paths], roster=units, jobs=jobs, year=year, baseline=baseline, db=db)
-        except (ValueError, KeyError) as exc:  # a baseline that is not a round's JSON
-            raise _fail(f"上一轮的核查结果文件无法使用：{exc}") from exc
+            rnd = _run(paths, units, jobs, year, db, store_baseline, progress=True)
+        except Exception as exc:  # the store (--db, --baseline) unusable: a message, not a traceback
+            from gongkai.store import StoreError
+
+            if not isinstance(exc, StoreError):
+                raise
+            raise _fail(str(exc)) from exc
+        if base is not None:
+            apply_baseline(rnd, base, Path(str(baseline)).name)
         if not rnd.entries and not rnd.skipped:
             raise _fail("没有找到可核查的报告文件。")
         written = write_round_documents(rnd, out, office, when, template)
@@ -132,6 +149,4 @@ def register(app: typer.Typer) -> None:
             f"已写出 {len(written['notices'])} 份通知：{out / NOTICE_DIR}（Word）、{out / HTML_DIR}（网页版）、"
             f"{out / ZIP_NAME}；汇总表：{written['workbook']}；下一轮复核用：{out / ROUND_JSON}"
         )
-        if any(e.error is not None for e in rnd.entries):
-            raise typer.Exit(2)
-        raise typer.Exit(1 if any(e.status == "needs_fix" for e in rnd.entries) else 0)
+        raise typer.Exit(exit_code(rnd, {str(p) for p in paths}))
