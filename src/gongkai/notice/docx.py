@@ -69,7 +69,7 @@ class _Writer:
         r = p.add_run(text)
         if self.fonts or font != BODY_FONT:
             set_east_asian_font(r, font)
-        if size is not None and self.fonts:
+        if size is not None and (self.fonts or font == TITLE_FONT):  # a letterhead keeps its body size
             r.font.size = Pt(size)
         if bold:
             r.bold = True

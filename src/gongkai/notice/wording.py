@@ -65,7 +65,7 @@ def closing(n: Notice) -> str:
     if n.unreadable is not None:
         return RESEND_ADVICE
     if n.status == "通过":
-        return "请妥善留存本通知。如有警告事项，请核实后自行修改。"
+        return "请核实问题清单中的警告事项，确有差错的请修改后重新报送。" if n.items else "请妥善留存本通知。"
     return (
         "请对照问题清单逐项整改，每项整改完成后在“整改确认”栏签字并注明日期，"
         "连同修改后的报告一并报送。警告事项请核实，确属无误的可说明情况。"
