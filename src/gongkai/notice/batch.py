@@ -94,7 +94,8 @@ def notices_zip(
             return notice_docx_bytes(n, template=template)
 
     buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+    method = zipfile.ZIP_STORED if suffix == ".docx" else zipfile.ZIP_DEFLATED  # a .docx is compressed already
+    with zipfile.ZipFile(buf, "w", method) as zf:
         for nf in files:
             zf.writestr(nf.stem + suffix, render(nf.notice))  # non-ASCII names get the UTF-8 flag
     return buf.getvalue()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+from functools import cache
 from pathlib import Path
 
 from docx import Document
@@ -124,14 +125,21 @@ class _Writer:
             _borders(t)
         t.alignment = WD_TABLE_ALIGNMENT.CENTER
         t.autofit = False
+        for i, w in enumerate(WIDTHS_CM):
+            t.columns[i].width = Cm(w)
+        head_cells = t.rows[0].cells
         for i, name in enumerate(COLUMNS):
-            c = t.rows[0].cells[i]
+            c = head_cells[i]
+            c.width = Cm(WIDTHS_CM[i])
             self.cell_text(c, [(name, HEAD_FONT, False, None)], size=11)
             c.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
             _shade(c, "D9D9D9")
         _repeat_header(t.rows[0])
         for item in n.items:
-            row = t.add_row().cells
+            tr = t.add_row()
+            row = tr.cells
+            for c, w in zip(row, WIDTHS_CM, strict=True):
+                c.width = Cm(w)
             colour = _RED if item.severity == "error" else _ORANGE
             self.cell_text(row[0], [(str(item.no), BODY_FONT, False, None)])
             row[0].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -148,13 +156,9 @@ class _Writer:
                 or [("—", BODY_FONT, False, None)],
             )
             self.cell_text(row[3], [(x, BODY_FONT, False, None) for x in location_lines(item) or ["—"]])
-            _cant_split(t.rows[-1])
+            _cant_split(tr)
             self.cell_text(row[4], [(item.advice or "按问题说明修改。", BODY_FONT, False, None)])
             self.cell_text(row[5], [("", BODY_FONT, False, None)])
-        for i, w in enumerate(WIDTHS_CM):
-            t.columns[i].width = Cm(w)
-            for c in t.columns[i].cells:
-                c.width = Cm(w)
 
 
 def set_east_asian_font(run: object, name: str, latin: str = LATIN_FONT) -> None:
@@ -243,7 +247,19 @@ def _font_fallbacks(doc: DocumentObject) -> None:
         part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
+@cache
+def _default_bytes() -> bytes:
+    """The default notice's empty document (page, fonts, footer), built once per process."""
+    buf = io.BytesIO()
+    _build_default().save(buf)
+    return buf.getvalue()
+
+
 def _default_document() -> DocumentObject:
+    return Document(io.BytesIO(_default_bytes()))
+
+
+def _build_default() -> DocumentObject:
     doc = Document()
     s = doc.sections[0]
     s.orientation = WD_ORIENT.PORTRAIT
