@@ -382,6 +382,8 @@ def test_recheck_round(first_round: dict[str, object]) -> None:
     ]
     fixed = next(r for r in details if r["复核状态"] == "已整改")
     assert "“本年新收”行" in str(fixed["问题"])
+    assert (fixed["行"], fixed["位置"]) == ("一、本年新收政府信息公开申请数量", "第84–90行")
+    assert "总计" in str(fixed["列"]) and "自然人" in str(fixed["列"])
     text = _docx_text(out / "整改通知" / "整改通知_巫山县巫峡镇人民政府_2024.docx")
     assert "已整改 1 条，仍未整改 2 条，新发现 1 条" in text
     assert "【仍未整改】" in text and "【新发现】" in text

@@ -110,9 +110,15 @@ def location_text(item: NoticeItem) -> str:
 
 def location_lines(item: NoticeItem) -> list[str]:
     """Where the cells stand, one place per line (runs of consecutive lines as one: 第84–90行)."""
-    locs = list(dict.fromkeys(c.location for c in item.cells if c.location))
+    locs = [c.location for c in item.cells]
     if item.suspect is not None and item.suspect.location:
-        locs = [item.suspect.location, *[x for x in locs if x != item.suspect.location]]
+        locs = [item.suspect.location, *locs]
+    return compact_locations(locs)
+
+
+def compact_locations(places: list[str]) -> list[str]:
+    """Distinct places in order; when all are lines of a text file, runs of lines as one: 第84–90行."""
+    locs = list(dict.fromkeys(x for x in places if x))
     if not locs:
         return []
     lines = [m.group(1) for m in (_LINE.match(x) for x in locs) if m]
@@ -141,6 +147,7 @@ __all__ = [
     "SIGN_LINE",
     "cell_lines",
     "closing",
+    "compact_locations",
     "cn_date",
     "display_file",
     "intro",

@@ -15,7 +15,7 @@ import xlsxwriter
 
 from gongkai.notice.batch import NoticeFile
 from gongkai.notice.content import NoticeItem
-from gongkai.notice.wording import display_file, location_text
+from gongkai.notice.wording import compact_locations, display_file, location_text
 from gongkai.round.model import STATUS_LABELS
 
 STATUS_COLOURS = {"通过": "#E2EFDA", "需整改": "#F8CBAD", "无法读取": "#FFE699", "缺报": "#D9D9D9"}
@@ -207,6 +207,7 @@ def _details(book: _Book, rnd: Any, notices: list[NoticeFile]) -> int:
         if nf.entry.recheck is not None:
             for f in nf.entry.recheck.fixed:
                 r += 1
+                labels = [str(x) for x in f.get("labels") or []]
                 values = [
                     r,
                     n.unit,
@@ -215,10 +216,10 @@ def _details(book: _Book, rnd: Any, notices: list[NoticeFile]) -> int:
                     f.get("severity_label", ""),
                     f.get("message", ""),
                     "；".join(f.get("tables") or []),
-                    "；".join(f.get("labels") or []),
+                    "；".join(dict.fromkeys(label.rpartition("·")[0] or label for label in labels)),
+                    "；".join(dict.fromkeys(label.rpartition("·")[2] for label in labels if "·" in label)),
                     "",
-                    "",
-                    "、".join(x for x in (f.get("locations") or []) if x),
+                    "、".join(compact_locations(list(f.get("locations") or []))),
                     f.get("advice", ""),
                     "已整改",
                 ]
