@@ -371,7 +371,10 @@ def test_recheck_round(first_round: dict[str, object]) -> None:
     summary = {r["单位"]: r for r in _rows(wb["汇总"])}
     assert summary["巫山县巫峡镇人民政府"]["复核"] == "已整改 1 条，仍有 2 条未改，新增 1 条"
     assert summary["乌苏市西大沟镇人民政府"]["复核"] == "已整改 0 条，仍有 5 条未改"
-    assert summary["桐柏县埠江镇人民政府"]["复核"] is None and summary["桐柏县埠江镇人民政府"]["状态"] == "缺报"
+    assert summary["桐柏县埠江镇人民政府"]["复核"] == "上一轮已通过，无需重新报送"
+    assert summary["深圳市龙岗区住房和建设局"]["复核"] == "上一轮需整改，本轮未重新报送"
+    assert summary["示范县城关镇人民政府"]["复核"] == "上一轮无法读取，本轮未重新报送"
+    assert summary["示范县教育局"]["复核"] == "上一轮缺报，本轮仍未报送"
     details = [r for r in _rows(wb["问题明细"]) if r["单位"] == "巫山县巫峡镇人民政府"]
     states = sorted((str(r["复核状态"]), str(r["规则编号"])) for r in details)
     assert states == [

@@ -34,6 +34,7 @@ def write_round_documents(
     office: str,
     issued: date,
     template: Path | None = None,
+    baseline: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Write every document of the round under `out`; returns what was written (paths and counts)."""
     from gongkai.notice.batch import notices_zip, round_notices
@@ -54,7 +55,7 @@ def write_round_documents(
     (out / ZIP_NAME).write_bytes(notices_zip(notices, render=lambda n: by_notice[id(n)]))
     year = rnd.year or "年度未识别"
     book = out / f"核查汇总_{year}.xlsx"
-    book.write_bytes(workbook_bytes(rnd, notices, NOTICE_DIR))
+    book.write_bytes(workbook_bytes(rnd, notices, NOTICE_DIR, baseline=baseline))
     (out / ROUND_JSON).write_text(rnd.to_json(), encoding="utf-8")
     return {"notices": notices, "workbook": book}
 
@@ -134,7 +135,7 @@ def register(app: typer.Typer) -> None:
             apply_baseline(rnd, base, Path(str(baseline)).name)
         if not rnd.entries and not rnd.skipped:
             raise _fail("没有找到可核查的报告文件。")
-        written = write_round_documents(rnd, out, office, when, template)
+        written = write_round_documents(rnd, out, office, when, template, base)
         c = rnd.counts()
         typer.echo(
             f"本轮（{rnd.year or '年度未识别'}年度）：应报 {c['units']} 个单位，收到报告 {c['reports']} 份；"

@@ -116,7 +116,21 @@ class _Book:
         ws.autofilter(0, 0, max(n_rows, 1), n_cols - 1)
 
 
-def _summary(book: _Book, rnd: Any, notices: list[NoticeFile], link_dir: str, html: bool) -> None:
+def _not_resent(previous: dict[str, str], name: str) -> str:
+    """The 复核 of a unit that sent nothing in a recheck round, by its status in the earlier round."""
+    before = previous.get(name)
+    if before is None:
+        return ""
+    if before == "通过":
+        return "上一轮已通过，无需重新报送"
+    if before == "缺报":
+        return "上一轮缺报，本轮仍未报送"
+    return f"上一轮{before}，本轮未重新报送"
+
+
+def _summary(
+    book: _Book, rnd: Any, notices: list[NoticeFile], link_dir: str, html: bool, previous: dict[str, str]
+) -> None:
     with_recheck = rnd.baseline_file is not None
     head = SUMMARY_HEAD + (["复核"] if with_recheck else [])
     ws = book.sheet("汇总", head, [6, 30, 10, 48, 8, 7, 7, 10, 12, 24] + ([26] if with_recheck else []))
@@ -153,7 +167,8 @@ def _summary(book: _Book, rnd: Any, notices: list[NoticeFile], link_dir: str, ht
         book.cell(ws, r, 9, note)
         if with_recheck:
             labels = [e.recheck.label for e in entries if e.recheck is not None]
-            book.cell(ws, r, 10, "；".join(labels) if labels else ("首次核查" if entries else ""))
+            text = "；".join(labels) if labels else ("首次核查" if entries else _not_resent(previous, name))
+            book.cell(ws, r, 10, text)
     book.finish(ws, len(rows), len(head))
 
 
@@ -264,11 +279,25 @@ def _others(book: _Book, rnd: Any) -> int:
     return len(rows)
 
 
-def workbook_bytes(rnd: Any, notices: list[NoticeFile], link_dir: str = "整改通知", html_links: bool = False) -> bytes:
-    """The workbook in memory (the web face serves it); links point to `<link_dir>/<stem>.docx`."""
+def previous_statuses(baseline: dict[str, Any] | None) -> dict[str, str]:
+    """Unit → its status label in an earlier round's JSON (for units that send nothing in a recheck)."""
+    units = (baseline or {}).get("units") or []
+    return {str(u["unit"]): str(u.get("status_label", "")) for u in units if isinstance(u, dict) and u.get("unit")}
+
+
+def workbook_bytes(
+    rnd: Any,
+    notices: list[NoticeFile],
+    link_dir: str = "整改通知",
+    html_links: bool = False,
+    baseline: dict[str, Any] | None = None,
+) -> bytes:
+    """The workbook in memory (the web face serves it); links point to `<link_dir>/<stem>.docx`.
+
+    `baseline`, the earlier round's JSON, lets 复核 say why a unit sent nothing this time."""
     buf = io.BytesIO()
     book = _Book(buf)
-    _summary(book, rnd, notices, link_dir, html_links)
+    _summary(book, rnd, notices, link_dir, html_links, previous_statuses(baseline))
     _details(book, rnd, notices)
     _others(book, rnd)
     book.wb.close()
@@ -281,4 +310,4 @@ def write_workbook(rnd: Any, notices: list[NoticeFile], path: str | Path, link_d
     return p
 
 
-__all__ = ["other_rows", "workbook_bytes", "write_workbook"]
+__all__ = ["other_rows", "previous_statuses", "workbook_bytes", "write_workbook"]
