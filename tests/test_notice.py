@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import io
 import zipfile
 from datetime import date
@@ -9,11 +10,12 @@ from pathlib import Path
 
 from docx import Document
 from docx.oxml.ns import qn
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gongkai.notice.batch import notices_zip, round_notices, safe_name
-from gongkai.notice.docx import notice_docx_bytes
+from gongkai.notice.content import CellRef, Notice, NoticeItem
+from gongkai.notice.docx import notice_docx_bytes, xml_safe
 from gongkai.notice.html import notice_fragment, notice_page
 from gongkai.notice.wording import display_file, location_lines
 from gongkai.round import Roster, run_round
@@ -123,3 +125,23 @@ def test_unmatched_report_gets_a_note(tmp_path: Path) -> None:
     other = next(f for f in files if f.entry.unit is None)
     assert other.notice.unit == "乌苏市西大沟镇人民政府"
     assert any("未能与报送名单中的单位对应" in n for n in other.notice.notes)
+
+
+_ANY_TEXT = st.text(alphabet=st.characters(codec="utf-8"), max_size=40)
+
+
+@given(unit=_ANY_TEXT, message=_ANY_TEXT, value=_ANY_TEXT)
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_any_text_from_a_report_renders(tmp_path: Path, unit: str, message: str, value: str) -> None:
+    """Whatever a report prints (control characters, markup, surrogates excluded by UTF-8) the Word and HTML
+    notices are written, and the text comes back: in Word without the characters XML forbids, in HTML escaped."""
+    n = Notice(unit=unit, year=2024, file="年报.txt", status="需整改", items=[
+        NoticeItem(no=1, severity="error", rule="requests.row_total", rule_title="", message=message, advice="改正。",
+                   cells=[CellRef("requests.granted.total", "三、收到和处理政府信息公开申请情况", "（一）予以公开", "总计", value, "第3行")])
+    ], issued=date(2025, 1, 20))
+    doc = Document(io.BytesIO(notice_docx_bytes(n)))
+    table_text = "\n".join(c.text for row in doc.tables[0].rows for c in row.cells)
+    assert xml_safe(message) in table_text and xml_safe(value) in table_text
+    assert any(xml_safe(unit) in p.text for p in doc.paragraphs)
+    frag = notice_fragment(n)
+    assert html.escape(message, quote=False) in frag.replace("&#34;", '"').replace("&#39;", "'")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import re
 from functools import cache
 from pathlib import Path
 
@@ -67,7 +68,7 @@ class _Writer:
         bold: bool = False,
         color: RGBColor | None = None,
     ) -> None:
-        r = p.add_run(text)
+        r = p.add_run(xml_safe(text))
         if self.fonts or font != BODY_FONT:
             set_east_asian_font(r, font)
         if size is not None and (self.fonts or font == TITLE_FONT):  # a letterhead keeps its body size
@@ -159,6 +160,14 @@ class _Writer:
             _cant_split(tr)
             self.cell_text(row[4], [(item.advice or "按问题说明修改。", BODY_FONT, False, None)])
             self.cell_text(row[5], [("", BODY_FONT, False, None)])
+
+
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_safe(text: str) -> str:
+    """Text Word can store: characters XML 1.0 forbids (control characters from a report) dropped."""
+    return _XML_INVALID.sub("", text)
 
 
 def set_east_asian_font(run: object, name: str, latin: str = LATIN_FONT) -> None:
@@ -339,9 +348,9 @@ def notice_document(n: Notice, template: str | Path | None = None, baseline: str
         w.para(f"（联系人：{n.contact}）")
     if n.items:
         _attachment(w, n)
-    doc.core_properties.title = notice_title(n)
+    doc.core_properties.title = xml_safe(notice_title(n))
     doc.core_properties.subject = notice_kind(n)
-    doc.core_properties.author = n.office
+    doc.core_properties.author = xml_safe(n.office)
     return doc
 
 
