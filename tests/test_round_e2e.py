@@ -413,6 +413,26 @@ def test_check_json_is_a_baseline_too(first_round: dict[str, object]) -> None:
     assert sorted(p.name for p in (out / "整改通知").iterdir()) == ["核查结果_巫山县巫峡镇人民政府_2024.docx"]
 
 
+def test_output_inside_the_batch_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "年报.txt").write_text(WUXIA.read_text(encoding="utf-8"), encoding="utf-8")
+    res = CliRunner().invoke(app, ["notice", str(tmp_path), "--out", str(tmp_path / "结果")])
+    assert res.exit_code == 2 and "不能放在收到的报告所在的文件夹" in res.output
+    assert not (tmp_path / "结果").exists()
+
+
+def test_a_second_run_replaces_the_notices(tmp_path: Path) -> None:
+    batch = tmp_path / "收件"
+    batch.mkdir()
+    (batch / "年报.txt").write_text(wuxia_with_errors(), encoding="utf-8")
+    out = tmp_path / "结果"
+    assert _run(["notice", str(batch), "--out", str(out)])[0] == 1
+    (batch / "年报.txt").write_text(WUXIA.read_text(encoding="utf-8"), encoding="utf-8")
+    (out / "整改通知" / "我的备注.docx").write_bytes(b"kept")
+    assert _run(["notice", str(batch), "--out", str(out)])[0] == 0
+    assert sorted(p.name for p in (out / "整改通知").iterdir()) == ["我的备注.docx", "核查结果_巫山县巫峡镇人民政府_2024.docx"]
+    assert sorted(p.name for p in (out / "网页版").iterdir()) == ["核查结果_巫山县巫峡镇人民政府_2024.html"]
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

@@ -12,6 +12,7 @@ NOTICE_DIR = "整改通知"
 HTML_DIR = "网页版"
 ZIP_NAME = "notices.zip"
 ROUND_JSON = "round.json"
+NOTICE_PREFIXES = ("整改通知_", "核查结果_")
 
 
 def _fail(msg: str) -> typer.Exit:
@@ -43,16 +44,18 @@ def write_round_documents(
     from gongkai.notice.workbook import workbook_bytes
 
     notices = round_notices(rnd, office=office, issued=issued)
-    (out / NOTICE_DIR).mkdir(parents=True, exist_ok=True)
-    (out / HTML_DIR).mkdir(parents=True, exist_ok=True)
-    docs: dict[str, bytes] = {}
+    for folder, suffix in ((NOTICE_DIR, ".docx"), (HTML_DIR, ".html")):
+        (out / folder).mkdir(parents=True, exist_ok=True)
+        for old in (out / folder).iterdir():  # notices of an earlier run into the same folder
+            if old.suffix == suffix and old.name.startswith(NOTICE_PREFIXES) and old.is_file():
+                old.unlink()
+    docs: dict[int, bytes] = {}
     for nf in notices:
         data = notice_docx_bytes(nf.notice, template=template, baseline=rnd.baseline_file)
-        docs[nf.stem] = data
+        docs[id(nf.notice)] = data
         (out / NOTICE_DIR / f"{nf.stem}.docx").write_bytes(data)
         (out / HTML_DIR / f"{nf.stem}.html").write_text(notice_page(nf.notice, rnd.baseline_file), encoding="utf-8")
-    by_notice = {id(nf.notice): docs[nf.stem] for nf in notices}
-    (out / ZIP_NAME).write_bytes(notices_zip(notices, render=lambda n: by_notice[id(n)]))
+    (out / ZIP_NAME).write_bytes(notices_zip(notices, render=lambda n: docs[id(n)]))
     year = rnd.year or "年度未识别"
     book = out / f"核查汇总_{year}.xlsx"
     book.write_bytes(workbook_bytes(rnd, notices, NOTICE_DIR, baseline=baseline))
@@ -86,7 +89,7 @@ def register(app: typer.Typer) -> None:
         """核查一轮报送的报告，为每个单位写出整改通知（Word 与网页版）、汇总表（Excel）和全部通知的压缩包。
 
         输出文件夹中：整改通知/（每单位一份 .docx）、网页版/（.html）、核查汇总_年度.xlsx、notices.zip，
-        以及 round.json（下一轮复核时用作 --baseline）。
+        以及 round.json（下一轮复核时用作 --baseline）。再次写入同一文件夹时，原有的通知会被替换。
 
         退出码：全部通过为 0，有报告需整改为 1，有文件无法读取或用法错误为 2。
 
@@ -119,6 +122,9 @@ def register(app: typer.Typer) -> None:
                 load_baseline(base)
             except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
                 raise _fail(f"上一轮的核查结果 {baseline} 无法使用：{exc}") from exc
+        for p in paths:
+            if p.is_dir() and out.resolve().is_relative_to(p.resolve()):
+                raise _fail(f"输出文件夹 {out} 不能放在收到的报告所在的文件夹 {p} 之内，请另选位置。")
         try:
             out.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -135,7 +141,10 @@ def register(app: typer.Typer) -> None:
             apply_baseline(rnd, base, Path(str(baseline)).name)
         if not rnd.entries and not rnd.skipped:
             raise _fail("没有找到可核查的报告文件。")
-        written = write_round_documents(rnd, out, office, when, template, base)
+        try:
+            written = write_round_documents(rnd, out, office, when, template, base)
+        except OSError as exc:
+            raise _fail(f"无法写入输出文件夹 {out}：{exc.strerror or exc}") from exc
         c = rnd.counts()
         typer.echo(
             f"本轮（{rnd.year or '年度未识别'}年度）：应报 {c['units']} 个单位，收到报告 {c['reports']} 份；"
