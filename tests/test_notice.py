@@ -145,3 +145,21 @@ def test_any_text_from_a_report_renders(tmp_path: Path, unit: str, message: str,
     assert any(xml_safe(unit) in p.text for p in doc.paragraphs)
     frag = notice_fragment(n)
     assert html.escape(message, quote=False) in frag.replace("&#34;", '"').replace("&#39;", "'")
+
+
+def test_pdf_report_notice_names_page_and_table() -> None:
+    """The corpus PDF (洪泽区 2023): its table 四 totals are 0 while the results add up; the notice says where."""
+    pdf = Path(__file__).parent / "fixtures" / "corpus" / "pdf" / "002_huaian_hongze_district_2023.pdf"
+    rnd = run_round([pdf])
+    (nf,) = round_notices(rnd, issued=date(2025, 1, 20))
+    assert nf.stem == "整改通知_洪泽区人民政府_2023"
+    doc = Document(io.BytesIO(notice_docx_bytes(nf.notice)))
+    rows = [[c.text for c in r.cells] for r in doc.tables[0].rows[1:]]
+    first = rows[0]
+    assert "行政复议：结果维持(10)+结果纠正(1)+其他结果(0)+尚未审结(0)=11，但总计为0" in first[1]
+    assert first[2].splitlines() == [
+        "四、政府信息公开行政复议、行政诉讼情况",
+        "行政复议：总计（0）、结果维持（10）、结果纠正（1）、其他结果（0）、尚未审结（0）",
+    ]
+    assert first[3] == "第4页第3个表格第4行"
+    assert any(r[3] == "第4页第2个表格第24行" and "（六）其他处理：总计（0）" in r[2] for r in rows)
