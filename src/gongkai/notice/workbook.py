@@ -58,9 +58,10 @@ def _lines(text: str, width: float) -> int:
 
 
 class _Book:
-    def __init__(self, target: Any) -> None:
+    def __init__(self, target: Any, title: str = "政府信息公开工作年度报告核查汇总") -> None:
+        self.title = title
         self.wb = xlsxwriter.Workbook(target, {"in_memory": True, "strings_to_numbers": False})
-        self.wb.set_properties({"title": "政府信息公开工作年度报告核查汇总"})
+        self.wb.set_properties({"title": title})
         base = {"font_name": "宋体", "font_size": 11, "valign": "top", "text_wrap": True, "border": 1}
         self.base = self.wb.add_format(base)
         self.head = self.wb.add_format(base | {"bold": True, "bg_color": "#D9E1F2", "align": "center"})
@@ -86,6 +87,7 @@ class _Book:
         ws.fit_to_pages(1, 0)
         ws.repeat_rows(0)
         ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
+        ws.set_header(f"&C&14 {self.title}（{name}）")
         ws.set_footer("&C第 &P 页，共 &N 页")
         return ws
 
@@ -296,7 +298,8 @@ def workbook_bytes(
 
     `baseline`, the earlier round's JSON, lets 复核 say why a unit sent nothing this time."""
     buf = io.BytesIO()
-    book = _Book(buf)
+    year = f"{rnd.year}年度" if rnd.year else ""
+    book = _Book(buf, f"{year}政府信息公开工作年度报告核查汇总")
     _summary(book, rnd, notices, link_dir, html_links, previous_statuses(baseline))
     _details(book, rnd, notices)
     _others(book, rnd)
