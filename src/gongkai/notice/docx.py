@@ -166,8 +166,9 @@ _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]
 
 
 def xml_safe(text: str) -> str:
-    """Text Word can store: characters XML 1.0 forbids (control characters from a report) dropped."""
-    return _XML_INVALID.sub("", text)
+    """Text Word can store: characters XML 1.0 forbids (control characters from a report) dropped, and
+    every line end a single line break."""
+    return _XML_INVALID.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def set_east_asian_font(run: object, name: str, latin: str = LATIN_FONT) -> None:
