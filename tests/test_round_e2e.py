@@ -447,3 +447,27 @@ def test_usage_errors_are_chinese_messages(tmp_path: Path, args: list[str], mess
     res = CliRunner().invoke(app, ["notice", str(tmp_path / "年报.txt"), "--out", str(tmp_path / "out"), *args])
     assert res.exit_code == 2, res.output
     assert message in res.output and "Traceback" not in res.output
+
+
+def test_every_finding_of_the_round_is_in_its_notice(first_round: dict[str, object]) -> None:
+    """Against round.json: each warning and error of each report is in its unit's Word notice, with the
+    Chinese row and column of every cell it names, and never an internal key."""
+    out = Path(str(first_round["out"]))
+    data = json.loads((out / "round.json").read_text(encoding="utf-8"))
+    notices = {p.name: _docx_text(p) for p in (out / "整改通知").iterdir()}
+    checked = 0
+    for f in data["files"]:
+        if not f["readable"] or f["unit"] not in {u[0] for u in REAL_UNITS} or f["meta"]["year"] != ROUND_YEAR:
+            continue
+        text = next(t for name, t in notices.items() if f"_{f['unit']}_" in name)
+        for finding in f["findings"]:
+            if finding["severity"] == "info":
+                continue
+            assert finding["message"] in text
+            for label in finding["labels"]:
+                row, _, col = label.rpartition("·")
+                assert row in text and col in text
+            for cell in finding["cells"]:
+                assert cell not in text
+            checked += 1
+    assert checked == 3 + 5 + 5  # 巫峡镇, 西大沟镇, 龙岗区住房和建设局
