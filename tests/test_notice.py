@@ -163,3 +163,23 @@ def test_pdf_report_notice_names_page_and_table() -> None:
     ]
     assert first[3] == "第4页第3个表格第4行"
     assert any(r[3] == "第4页第2个表格第24行" and "（六）其他处理：总计（0）" in r[2] for r in rows)
+
+
+def test_round_documents_in_memory(tmp_path: Path) -> None:
+    """What the web face serves: the same files the CLI writes, without a disk."""
+    from gongkai.notice.documents import round_documents
+
+    rnd = _round(tmp_path)
+    docs = round_documents(rnd, office="巫山县人民政府办公室", issued=date(2025, 1, 20))
+    assert sorted(docs.files) == [
+        "notices.zip",
+        "round.json",
+        "整改通知/整改通知_乌苏市西大沟镇人民政府_2024.docx",
+        "整改通知/整改通知_巫山县巫峡镇人民政府_2024.docx",
+        "核查汇总_2024.xlsx",
+        "网页版/整改通知_乌苏市西大沟镇人民政府_2024.html",
+        "网页版/整改通知_巫山县巫峡镇人民政府_2024.html",
+    ]
+    assert docs.workbook == "核查汇总_2024.xlsx"
+    with zipfile.ZipFile(io.BytesIO(docs.files["notices.zip"])) as z:
+        assert z.read("整改通知_巫山县巫峡镇人民政府_2024.docx") == docs.files["整改通知/整改通知_巫山县巫峡镇人民政府_2024.docx"]

@@ -4,15 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
-
-NOTICE_DIR = "整改通知"
-HTML_DIR = "网页版"
-ZIP_NAME = "notices.zip"
-ROUND_JSON = "round.json"
-NOTICE_PREFIXES = ("整改通知_", "核查结果_")
 
 
 def _fail(msg: str) -> typer.Exit:
@@ -27,40 +21,6 @@ def _issued(text: str | None) -> date:
         return date.fromisoformat(text)
     except ValueError as exc:
         raise _fail(f"日期格式不正确：{text}（应为 2025-01-20 这样的格式）") from exc
-
-
-def write_round_documents(
-    rnd: Any,
-    out: Path,
-    office: str,
-    issued: date,
-    template: Path | None = None,
-    baseline: dict[str, Any] | None = None,
-) -> dict[str, Any]:
-    """Write every document of the round under `out`; returns what was written (paths and counts)."""
-    from gongkai.notice.batch import notices_zip, round_notices
-    from gongkai.notice.docx import notice_docx_bytes
-    from gongkai.notice.html import notice_page
-    from gongkai.notice.workbook import workbook_bytes
-
-    notices = round_notices(rnd, office=office, issued=issued)
-    for folder, suffix in ((NOTICE_DIR, ".docx"), (HTML_DIR, ".html")):
-        (out / folder).mkdir(parents=True, exist_ok=True)
-        for old in (out / folder).iterdir():  # notices of an earlier run into the same folder
-            if old.suffix == suffix and old.name.startswith(NOTICE_PREFIXES) and old.is_file():
-                old.unlink()
-    docs: dict[int, bytes] = {}
-    for nf in notices:
-        data = notice_docx_bytes(nf.notice, template=template, baseline=rnd.baseline_file)
-        docs[id(nf.notice)] = data
-        (out / NOTICE_DIR / f"{nf.stem}.docx").write_bytes(data)
-        (out / HTML_DIR / f"{nf.stem}.html").write_text(notice_page(nf.notice, rnd.baseline_file), encoding="utf-8")
-    (out / ZIP_NAME).write_bytes(notices_zip(notices, render=lambda n: docs[id(n)]))
-    year = rnd.year or "年度未识别"
-    book = out / f"核查汇总_{year}.xlsx"
-    book.write_bytes(workbook_bytes(rnd, notices, NOTICE_DIR, baseline=baseline))
-    (out / ROUND_JSON).write_text(rnd.to_json(), encoding="utf-8")
-    return {"notices": notices, "workbook": book}
 
 
 def register(app: typer.Typer) -> None:
@@ -141,8 +101,18 @@ def register(app: typer.Typer) -> None:
             apply_baseline(rnd, base, Path(str(baseline)).name)
         if not rnd.entries and not rnd.skipped:
             raise _fail("没有找到可核查的报告文件。")
+        from gongkai.notice.documents import (
+            HTML_DIR,
+            NOTICE_DIR,
+            ROUND_JSON,
+            ZIP_NAME,
+            round_documents,
+            write_documents,
+        )
+
+        docs = round_documents(rnd, office, when, template, base)
         try:
-            written = write_round_documents(rnd, out, office, when, template, base)
+            write_documents(docs, out)
         except OSError as exc:
             raise _fail(f"无法写入输出文件夹 {out}：{exc.strerror or exc}") from exc
         c = rnd.counts()
@@ -156,7 +126,7 @@ def register(app: typer.Typer) -> None:
             fixed = sum(len(e.recheck.fixed) for e in rechecked if e.recheck is not None)
             typer.echo(f"复核（对照 {rnd.baseline_file}）：{len(rechecked)} 份报告，已整改 {fixed} 条。")
         typer.echo(
-            f"已写出 {len(written['notices'])} 份通知：{out / NOTICE_DIR}（Word）、{out / HTML_DIR}（网页版）、"
-            f"{out / ZIP_NAME}；汇总表：{written['workbook']}；下一轮复核用：{out / ROUND_JSON}"
+            f"已写出 {len(docs.notices)} 份通知：{out / NOTICE_DIR}（Word）、{out / HTML_DIR}（网页版）、"
+            f"{out / ZIP_NAME}；汇总表：{out / docs.workbook}；下一轮复核用：{out / ROUND_JSON}"
         )
         raise typer.Exit(exit_code(rnd, {str(p) for p in paths}))
