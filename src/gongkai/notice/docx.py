@@ -38,7 +38,7 @@ from gongkai.notice.wording import (
     problem_lines,
     recheck_lines,
     severity_tag,
-    year_text,
+    unit_line,
 )
 
 TITLE_FONT = "方正小标宋简体"
@@ -302,8 +302,7 @@ def _attachment(w: _Writer, n: Notice) -> None:
     w.para("附件", font=HEAD_FONT, indent=False)
     t = w.para("", indent=False, align=WD_ALIGN_PARAGRAPH.CENTER)
     w.run(t, "问题清单", TITLE_FONT, 22)
-    info = f"单位：{n.unit}　　报告年度：{year_text(n)}　　报送文件：{n.file}"
-    w.para(info, size=12, indent=False).paragraph_format.space_after = Pt(6)
+    w.para(unit_line(n), size=12, indent=False).paragraph_format.space_after = Pt(6)
     w.items_table(n)
     w.para(
         "注：“位置”指问题在所报送文件中的页码、行号或表格位置；单元格后括号内为报告所填数值。", size=12, indent=False
@@ -339,14 +338,13 @@ def notice_document(n: Notice, template: str | Path | None = None, baseline: str
             w.para(line)
         for i, msg in enumerate(n.fixed, 1):
             w.para(f"已整改{i}：{msg}", size=14)
-    if n.items:
-        w.para(f"问题清单见附件（共 {len(n.items)} 项）。")
     w.para(closing(n))
+    if n.items:
+        w.para("")
+        w.para("附件：问题清单")
     w.para("")
     w.para(n.office, indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT)
     w.para(cn_date(n.issued), indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT)
-    if n.contact:
-        w.para(f"（联系人：{n.contact}）")
     if n.items:
         _attachment(w, n)
     doc.core_properties.title = xml_safe(notice_title(n))

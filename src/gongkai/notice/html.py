@@ -20,6 +20,7 @@ from gongkai.notice.wording import (
     location_lines,
     problem_lines,
     recheck_lines,
+    unit_line,
 )
 
 _STATUS_CLASS = {"通过": "passed", "需整改": "needs-fix", "无法读取": "unreadable"}
@@ -68,6 +69,7 @@ def _context(n: Notice, baseline: str | None) -> dict[str, Any]:
         "closing": closing(n),
         "sign_line": SIGN_LINE,
         "issued": cn_date(n.issued),
+        "unit_line": unit_line(n),
     }
 
 

@@ -27,6 +27,12 @@ def display_file(rel: str) -> str:
     return r.rsplit("/", 1)[-1]
 
 
+def unit_line(n: Notice) -> str:
+    """The line above the list: the unit, its contact on the roster, the year and the file."""
+    contact = f"　　联系人：{n.contact}" if n.contact else ""
+    return f"单位：{n.unit}{contact}　　报告年度：{year_text(n)}　　报送文件：{n.file}"
+
+
 def cn_date(d: date) -> str:
     return f"{d.year}年{d.month}月{d.day}日"
 
@@ -44,8 +50,8 @@ def intro(n: Notice) -> str:
         tail = f"另有警告 {len(n.warnings)} 条，请核对（见问题清单）。" if n.warnings else ""
         return f"经核查，{what}未发现需要整改的错误。{tail}"
     return (
-        f"经核查，{what}存在错误 {len(n.errors)} 条、警告 {len(n.warnings)} 条，现将问题清单通知如下。"
-        "请对照清单逐项核对修改，并将修改后的报告重新报送。"
+        f"经核查，{what}存在错误 {len(n.errors)} 条、警告 {len(n.warnings)} 条，"
+        f"具体问题见问题清单（共 {len(n.items)} 项）。"
     )
 
 
@@ -150,6 +156,7 @@ __all__ = [
     "compact_locations",
     "cn_date",
     "display_file",
+    "unit_line",
     "intro",
     "location_lines",
     "location_text",
