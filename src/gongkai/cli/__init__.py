@@ -29,6 +29,7 @@ COMMANDS: dict[str, str] = {
     "metadata": "store",
     "render": "render",
     "template": "template",
+    "notice": "notice",
 }
 
 

@@ -101,6 +101,9 @@ class NoticeItem:
     cells: list[CellRef] = field(default_factory=list)
     suspect: CellRef | None = None
     recheck: str | None = None  # "仍未整改" / "新发现" in a recheck round
+    notes: list[str] = field(default_factory=list)  # the finding's details its message does not already say
+    hint: str | None = None  # a suggested correction with its reasoning (never a fact)
+    candidates: list[CellRef] = field(default_factory=list)  # cells the sums cannot tell apart, one of them wrong
 
     @property
     def severity_label(self) -> str:
@@ -133,6 +136,7 @@ class Notice:
     office: str = "政务公开办公室"
     issued: date = field(default_factory=date.today)
     contact: str | None = None
+    notes: list[str] = field(default_factory=list)  # remarks for this notice (e.g. the unit sent two files)
 
     @property
     def errors(self) -> list[NoticeItem]:
@@ -146,6 +150,11 @@ class Notice:
     def title(self) -> str:
         year = f"{self.year}年度" if self.year else ""
         return f"关于{self.unit}{year}政府信息公开工作年度报告的整改通知"
+
+
+def finding_notes(f: Finding) -> list[str]:
+    """The identities (or sentences) folded under a finding that its message does not already say."""
+    return [d for d in f.details if d and d not in f.message]
 
 
 def notice_items(
@@ -170,6 +179,9 @@ def notice_items(
                 cells=[cell_ref(report, c) for c in f.cells if c.count(".") == 2],
                 suspect=cell_ref(report, f.suspect) if f.suspect and f.suspect.count(".") == 2 else None,
                 recheck={"remaining": "仍未整改", "new": "新发现"}.get(state or ""),
+                notes=finding_notes(f),
+                hint=f.hint,
+                candidates=[cell_ref(report, c) for c in f.candidates if c.count(".") == 2],
             )
         )
     return items
