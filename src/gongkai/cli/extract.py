@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from gongkai.distributed.cli import DASK_HELP
 from gongkai.pipeline import expand_paths, process_many
 
 
@@ -16,11 +17,16 @@ def register(app: typer.Typer) -> None:
         paths: Annotated[list[Path], typer.Argument(help="报告文件或文件夹（递归查找）")],
         out: Annotated[Path, typer.Option("--out", "-o", help="输出文件夹：每份报告写成 <文件名>.json")],
         jobs: Annotated[int, typer.Option("--jobs", "-j", help="并行进程数")] = 1,
+        dask: Annotated[str | None, typer.Option("--dask", envvar="GONGKAI_DASK", help=DASK_HELP)] = None,
     ) -> None:
         """提取报告为 JSON（含全部发现），写到 OUT/<输入文件名>.json；相同输入得到逐字节相同的输出。
 
         示例：gongkai extract examples/ --out out/
         """
+        if dask:
+            from gongkai.distributed.cli import extract_on_cluster
+
+            raise typer.Exit(extract_on_cluster(paths, out, dask))
         files = expand_paths(paths)
         out.mkdir(parents=True, exist_ok=True)
         unreadable = 0

@@ -18,6 +18,7 @@ from gongkai.analysis.charts import ChartError, write_chart
 from gongkai.analysis.compare import Comparison, compare
 from gongkai.analysis.rates import RATE_DEFS
 from gongkai.analysis.stats import GROUPS, TOTALS, GroupStats, group_stats, metric_names
+from gongkai.distributed.cli import DASK_HELP
 from gongkai.export import (
     FORMATS,
     ExportError,
@@ -87,6 +88,7 @@ def _ingest_cmd(
     jobs: Annotated[int, typer.Option("--jobs", "-j", help="并行提取的进程数")] = 1,
     batch: Annotated[int, typer.Option("--batch", help="每个事务写入的报告数")] = 100,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="只输出汇总")] = False,
+    dask: Annotated[str | None, typer.Option("--dask", envvar="GONGKAI_DASK", help=DASK_HELP)] = None,
 ) -> None:
     """把报告读取、提取、核查后存入数据库：内容相同的文件只存一次；同一单位同一年度的更正版另存为新版本（最新者为现行版本）；
     入库后与相邻年度做跨年度核查（上年结转、现行有效件数、大幅变化），后到的上一年度报告也会让下一年度的发现随之更新。
@@ -108,7 +110,12 @@ def _ingest_cmd(
         console.print(Text(f"[{_STATUS[o.status]}] {o.path} {o.message}".rstrip(), style=style))
 
     with _opened(db) as store:
-        summary = ingest(store, paths, alias_map, batch_size=batch, jobs=jobs, on_outcome=show)
+        if dask:
+            from gongkai.distributed.cli import ingest_on_cluster
+
+            summary = ingest_on_cluster(store, paths, dask, alias_map, batch, show)
+        else:
+            summary = ingest(store, paths, alias_map, batch_size=batch, jobs=jobs, on_outcome=show)
         for notice in summary.notices:
             console.print(Text(f"[提示] {notice}", style="yellow"))
         console.print(
