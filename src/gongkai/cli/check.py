@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.text import Text
 
-from gongkai.pipeline import Result, expand_paths, process_many
+from gongkai.pipeline import Result, display_path, expand_paths, process_many
 from gongkai.standard import cell_label
 
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
@@ -23,7 +23,7 @@ def _summary_line(res: Result) -> Text:
     r = res.report
     m = r.meta
     line = Text()
-    line.append(res.path.name, style="bold")
+    line.append(res.name, style="bold")
     if res.error is not None:
         line.append(f"  无法读取：{res.error.message}", style="bold red")
         return line
@@ -63,10 +63,12 @@ def exit_code(results: list[Result]) -> int:
 def register(app: typer.Typer) -> None:
     @app.command("check")
     def check_cmd(
-        paths: Annotated[list[Path], typer.Argument(help="报告文件或文件夹（递归查找）")],
+        paths: Annotated[list[Path], typer.Argument(help="报告文件或文件夹（递归查找）", readable=False)],
         format: Annotated[str, typer.Option("--format", "-f", help="输出格式：text 或 json")] = "text",
         info: Annotated[bool, typer.Option("--info/--no-info", help="是否显示“提示”级别的发现")] = True,
-        jobs: Annotated[int, typer.Option("--jobs", "-j", help="并行进程数")] = 1,
+        jobs: Annotated[
+            int, typer.Option("--jobs", "-j", help="并行进程数（默认：全部 CPU 核心）", show_default=False)
+        ] = 0,
     ) -> None:
         """核查报告：逐份列出单位、年度、格式、错误与警告，以及每条发现涉及的单元格。
 
@@ -85,7 +87,7 @@ def register(app: typer.Typer) -> None:
                 results.append(res)
             payload = [
                 {
-                    "file": str(r.path),
+                    "file": display_path(r.path),
                     "readable": r.readable,
                     "error": None if r.error is None else {"code": r.error.code, "message": r.error.message},
                     "meta": r.report.meta.model_dump(),

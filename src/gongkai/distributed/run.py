@@ -99,15 +99,16 @@ def manifest(client: Client, files: list[str], batch_size: int) -> dict[str, str
 
 
 def run_batches(
-    client: Client, func: Callable[..., Any], work: list[list[str]], args: list[tuple[Any, ...]],
+    client: Client, func: Callable[..., Any], work: list[list[str]], args_for: Callable[[int], tuple[Any, ...]],
     on_failed: Callable[[list[str], str], None],
 ) -> Iterator[tuple[int, Any]]:
-    """Map `func(batch, *args[i])` over the batches; yield (i, result) once per batch, as batches finish.
+    """Map `func(work[i], *args_for(i))` over the batches; yield (i, result) once per batch, as they finish.
 
     A worker that dies takes its running tasks and its finished results with it: Dask runs the
     tasks again elsewhere, and a result that cannot be fetched is asked for again as a new task
-    (the tasks are idempotent). A batch that still fails (a file that kills its worker every time:
-    memory, a crash in a library) is reported with its files, and the run goes on.
+    (the tasks are idempotent). A batch that still fails is split into one task per file, so that
+    one file that kills its worker every time (memory, a crash in a library) fails alone; it is
+    reported with its message, and the run goes on. `work` grows by those single-file batches.
     """
     from distributed import as_completed
 
@@ -115,7 +116,7 @@ def run_batches(
     meta: dict[Any, tuple[int, int]] = {}
 
     def submit(i: int, attempt: int) -> None:
-        fut = client.submit(func, work[i], *args[i], key=f"{func.__name__}-{i}-{attempt}-{uuid4().hex}",
+        fut = client.submit(func, work[i], *args_for(i), key=f"{func.__name__}-{i}-{attempt}-{uuid4().hex}",
                             retries=RETRIES, pure=False)
         meta[fut.key] = (i, attempt)
         pending.add(fut)
@@ -129,6 +130,10 @@ def run_batches(
         except Exception as exc:
             if attempt + 1 < ATTEMPTS:
                 submit(i, attempt + 1)
+            elif len(work[i]) > 1:
+                for f in work[i]:
+                    work.append([f])
+                    submit(len(work) - 1, 0)
             else:
                 on_failed(work[i], f"处理时出错（{type(exc).__name__}: {exc}）")
             continue
@@ -173,7 +178,7 @@ def extract_distributed(
             summary.failed.extend((f, message) for f in files_)
 
         with open(out / LEDGER, "a", encoding="utf-8") as ledger:
-            for _i, result in run_batches(client, extract_batch, work, [(target,)] * len(work), failed):
+            for _i, result in run_batches(client, extract_batch, work, lambda _i: (target,), failed):
                 for item in result:
                     ledger.write(f"{item['sha256']}\t{item['path']}\n")
                     summary.written += 1
@@ -241,7 +246,9 @@ def ingest_distributed(
             else:
                 todo.append(f)
         work = list(batches(todo, batch_size))
-        names = [str(folder / f"shard-{k:07d}-{os.getpid()}.tsv") for k in range(len(work))]
+
+        def shard_name(i: int) -> str:
+            return str(folder / f"shard-{os.getpid()}-{i:07d}.tsv")
 
         def failed(files_: list[str], message: str) -> None:
             for f in files_:
@@ -250,8 +257,8 @@ def ingest_distributed(
                 if on_outcome:
                     on_outcome(o)
 
-        for i, _done in run_batches(client, shard_batch, work, [(n,) for n in names], failed):
-            shard = Path(names[i])
+        for i, _done in run_batches(client, shard_batch, work, lambda i: (shard_name(i),), failed):
+            shard = Path(shard_name(i))
             results = [
                 Result(Path(s["path"]), Report.model_validate_json(rep), Trace(),
                        None if s["readable"] else ReadError("unreadable", s["error"]))
