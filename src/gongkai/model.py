@@ -115,22 +115,36 @@ class Report(BaseModel):
         at a tenth of the cost, except for floats that are not finite or that Python prints with an
         exponent below 1e-4 (`1e-05` against `0.00001`); a report holding one takes the slow path.
         """
-        if all(_plain_float(v) for v in self._floats()):
+        if self._plain_floats():
             return self.model_dump_json(indent=2) + "\n"
         import json
 
         return json.dumps(self.model_dump(mode="json", exclude_none=False), ensure_ascii=False, indent=2) + "\n"
 
-    def _floats(self) -> Iterator[float]:
-        """Every float the report holds: cell values, confidences, and numbers in origins."""
+    def _plain_floats(self) -> bool:
+        """Whether every float the report holds (cell values, confidences, numbers in origins) is plain."""
         for table in (self.active, self.requests, self.review_litigation):
             if table:
                 for cols in table.values():
-                    yield from (v for v in cols.values() if type(v) is float)
+                    for v in cols.values():
+                        if type(v) is float and not _plain_float(v):
+                            return False
         for ev in self.evidence.values():
-            if ev.get("confidence") is not None:
-                yield ev["confidence"]  # type: ignore[misc]
-            yield from _floats_in(ev.get("origin"))
+            confidence = ev.get("confidence")
+            if confidence is not None and not all(_plain_float(v) for v in _floats_in(confidence)):
+                return False
+            for v in ev.get("origin", {}).values():
+                if v is None or type(v) is int:
+                    continue
+                if type(v) is float:
+                    if not _plain_float(v):
+                        return False
+                elif type(v) in (list, tuple) and all(type(x) is float or type(x) is int for x in v):  # a bbox
+                    if not all(_plain_float(x) for x in v):
+                        return False
+                elif not all(_plain_float(x) for x in _floats_in(v)):  # anything nested
+                    return False
+        return True
 
 
 def _floats_in(value: Any) -> Iterator[float]:

@@ -15,6 +15,7 @@ processes bound to 127.0.0.1, with no dashboard, so nothing but this machine is 
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -266,4 +267,6 @@ def ingest_distributed(
             ]
             _merge(summary, ingest_results(store, results, aliases, batch_size=batch_size, on_outcome=on_outcome))
             shard.unlink()
+    with contextlib.suppress(OSError):
+        folder.rmdir()  # the shard folder, when every shard was loaded
     return summary
