@@ -13,6 +13,7 @@ import argparse
 import io
 import json
 import random
+import re
 import resource
 import sys
 import time
@@ -67,7 +68,8 @@ def mutate(data: bytes, rng: random.Random, name: str) -> bytes:
     if name.endswith(".docx") and rng.random() < 0.6:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             members = {n: zf.read(n) for n in zf.namelist()}
-        members["word/document.xml"] = mutate(members["word/document.xml"], rng, "document.xml")
+        xml = members["word/document.xml"]
+        members["word/document.xml"] = _mutate_xml(xml, rng) if rng.random() < 0.7 else mutate(xml, rng, "x.xml")
         buf = io.BytesIO()
         with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
             for n, b in members.items():
@@ -95,6 +97,31 @@ def mutate(data: bytes, rng: random.Random, name: str) -> bytes:
         else:  # an interesting value: digits, a span, a page count
             b[i:i] = rng.choice((b"9" * 50, b' colspan="999"', b"/Count 99999", b"\xe6\x80", b"\x00", b"\t|\t"))
     return bytes(b)
+
+
+_VAL = re.compile(rb'w:val="[^"]*"')
+_TEXT = re.compile(rb"<w:t(?: [^>]*)?>([^<]*)</w:t>")
+_ODD_VALUES = (b"0", b"-1", b"2", b"999", b"99999999", b"abc", b"", b"restart", b"continue", b"9" * 40)
+_ODD_TEXTS = ("", "0", "-", "1,234", "１２", "9" * 60, "合计", "（一）", "|", "\t", "本年新收政府信息公开申请数量")
+
+
+def _mutate_xml(xml: bytes, rng: random.Random) -> bytes:
+    """Well-formed edits of document.xml: odd attribute values (spans, merges) and odd cell texts."""
+    vals = list(_VAL.finditer(xml))
+    texts = list(_TEXT.finditer(xml))
+    edits: list[tuple[int, int, bytes]] = []
+    for _ in range(rng.choice((1, 2, 4, 10))):
+        if vals and rng.random() < 0.5:
+            m = rng.choice(vals)
+            edits.append((m.start(), m.end(), b'w:val="' + rng.choice(_ODD_VALUES) + b'"'))
+        elif texts:
+            m = rng.choice(texts)
+            edits.append((m.start(1), m.end(1), rng.choice(_ODD_TEXTS).encode()))
+    out = bytearray(xml)
+    for start, end, new in sorted(set(edits), reverse=True):
+        if end <= len(out):
+            out[start:end] = new
+    return bytes(out)
 
 
 def run(seconds: float, seed: int, memory_mb: int) -> dict[str, object]:

@@ -260,12 +260,17 @@ def process_many(
 def _process_many(files: list[Path], jobs: int, limits: Limits, keep_trace: bool) -> Iterator[Result]:
     if not files:
         return
-    if os.environ.get("GONGKAI_IN_PROCESS") == "1":  # debugging: no workers, no time limit
+    pool = None
+    if os.environ.get("GONGKAI_IN_PROCESS") != "1":  # "1" for debugging: no workers, no time limit
+        try:
+            pool = _Pool(min(jobs, len(files)), limits, keep_trace)
+        except (OSError, RuntimeError, ValueError):
+            pool = None  # no worker processes on this system: in this process, without the time limit
+    if pool is None:
         with use(limits):
             for f in files:
                 yield _compact(process_path(f), keep_trace)
         return
-    pool = _Pool(min(jobs, len(files)), limits, keep_trace)
     try:
         yield from pool.run(files)
     finally:
@@ -310,35 +315,46 @@ def _limit_memory(limits: Limits) -> None:
 
 
 def _worker_main(conn: Connection, limits: Limits, keep_trace: bool, hook: str | None) -> None:
-    """One worker: receive (index, path), send back (index, Result, retire)."""
+    """One worker: receive (index, path), send back (index, Result, retire). Whatever happens in
+    it, a worker ends quietly: the parent turns a worker that went away into that file's finding."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it stops the workers
+    with contextlib.suppress(OSError):
+        os.setpgid(0, 0)  # its own process group: killing it also ends what it started (LibreOffice)
     _limit_memory(limits)
-    with use(limits):
-        while True:
-            try:
-                task = conn.recv()
-            except (EOFError, OSError):
-                return
-            if task is None:
-                return
-            index, path = task
-            retire = False
-            try:
-                if hook:
-                    _test_hook(hook, Path(path))
-                res = _compact(process_path(path), keep_trace)
-                retire = res.error is not None and res.error.code == "limit_memory_mb"
-            except BaseException as exc:  # noqa: BLE001 - nothing may escape a worker
-                p = Path(path)
-                src = Source(path=display_path(p), sha256="", kind=_kind_of(p.name))
-                res, retire = _unreadable(p, src, _crash_error("read", exc)), True
-            try:
-                conn.send((index, res, retire))
-            except Exception as exc:  # the Result would not pickle (or memory ran out doing it)
-                p = Path(path)
-                src = Source(path=display_path(p), sha256=res.report.source.sha256, kind=res.report.source.kind)
-                conn.send((index, _unreadable(p, src, _crash_error("check", exc)), True))
-            if retire:
-                return
+    with contextlib.suppress(BaseException), use(limits):
+        while _serve_one(conn, keep_trace, hook):
+            pass
+
+
+def _serve_one(conn: Connection, keep_trace: bool, hook: str | None) -> bool:
+    """Process the next file sent; False when the worker should end."""
+    try:
+        task = conn.recv()
+    except (EOFError, OSError):
+        return False
+    if task is None:
+        return False
+    index, path = task
+    retire = False
+    try:
+        if hook:
+            _test_hook(hook, Path(path))
+        res = _compact(process_path(path), keep_trace)
+        retire = res.error is not None and res.error.code == "limit_memory_mb"
+    except BaseException as exc:  # noqa: BLE001 - nothing may escape a worker
+        p = Path(path)
+        src = Source(path=display_path(p), sha256="", kind=_kind_of(p.name))
+        res, retire = _unreadable(p, src, _crash_error("read", exc)), True
+    try:
+        conn.send((index, res, retire))
+    except Exception as exc:  # the Result would not pickle (or memory ran out doing it)
+        p = Path(path)
+        src = Source(path=display_path(p), sha256=res.report.source.sha256, kind=res.report.source.kind)
+        conn.send((index, _unreadable(p, src, _crash_error("check", exc)), True))
+        return False
+    return not retire
 
 
 class _Worker:
@@ -368,6 +384,9 @@ class _Worker:
                 self.conn.send(None)
             self.proc.join(timeout=2)
         if self.proc.is_alive():
+            if self.proc.pid:
+                with contextlib.suppress(OSError):
+                    os.killpg(self.proc.pid, 9)  # the worker and any converter it started
             self.proc.kill()
             self.proc.join(timeout=5)
         self.conn.close()

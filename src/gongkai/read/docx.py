@@ -20,6 +20,7 @@ import shutil
 import subprocess
 import tempfile
 import zipfile
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -199,7 +200,7 @@ def _docx_xml(data: bytes) -> bytes:
             return _read_member(zf, "word/document.xml")
     except zipfile.BadZipFile as exc:
         raise ReadError("bad_docx", "Word 文件已损坏或不完整（zip 结构错误），无法读取") from exc
-    except (zipfile.LargeZipFile, NotImplementedError, OSError, EOFError) as exc:
+    except (zipfile.LargeZipFile, NotImplementedError, OSError, EOFError, zlib.error) as exc:
         raise ReadError("bad_docx", f"Word 文件无法解压：{exc}") from exc
 
 

@@ -331,6 +331,8 @@ def _to_pixels(blocks: list[RawBlock], unit: float) -> None:
 
 def read_image(data: bytes, name: str = "") -> Document:
     """Read a picture of a report page by OCR. Boxes in the Document are in the picture's pixels."""
+    if not ocr_available():
+        raise ReadError("needs_ocr", NEEDS_OCR)
     from PIL import Image, UnidentifiedImageError
 
     limits = current()
@@ -345,8 +347,6 @@ def read_image(data: bytes, name: str = "") -> Document:
         raise LimitExceeded.of("image_pixels") from exc
     except (UnidentifiedImageError, OSError, ValueError) as exc:
         raise ReadError("bad_image", f"图片文件无法打开，可能已损坏：{exc}") from exc
-    if not ocr_available():
-        raise ReadError("needs_ocr", NEEDS_OCR)
     pages: list[list[RawBlock]] = []
     for k in range(n_frames):
         try:

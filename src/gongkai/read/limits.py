@@ -35,7 +35,7 @@ class Limits:
     findings: int = 2000  # findings kept per report (and reader notes)
     image_pixels: int = 200_000_000  # pixels of one picture or frame
     frames: int = 100  # frames of a multi-frame picture (TIFF, GIF)
-    seconds: int = 180  # time to process one file (read, extract, check)
+    seconds: int = 300  # time to process one file (read, extract, check; OCR of a scan takes longest)
     memory_mb: int = 4096  # address space of one worker process
 
     def __post_init__(self) -> None:
@@ -96,8 +96,8 @@ class LimitExceeded(ReadError):
         super().__init__(code, message)
 
     @classmethod
-    def of(cls, name: str, found: object | None = None) -> LimitExceeded:
-        return cls(f"limit_{name}", limit_message(name, found))
+    def of(cls, name: str, found: object | None = None, limits: Limits | None = None) -> LimitExceeded:
+        return cls(f"limit_{name}", limit_message(name, found, limits))
 
 
 def limit_message(name: str, found: object | None = None, limits: Limits | None = None) -> str:
@@ -119,7 +119,10 @@ def current() -> Limits:
     if _current is None:
         try:
             _current = Limits.from_env()
-        except ValueError:
+        except ValueError as exc:
+            import sys
+
+            print(f"{exc}；已改用默认的处理限制", file=sys.stderr)
             _current = Limits()
     return _current
 
@@ -140,11 +143,11 @@ def check(name: str, found: int, limits: Limits | None = None) -> None:
     """Raise LimitExceeded when `found` is over limit `name` (a limit of 0 is no limit)."""
     bound = getattr(limits or current(), name)
     if bound and found > bound:
-        raise LimitExceeded.of(name, found)
+        raise LimitExceeded.of(name, found, limits)
 
 
 def check_mb(name: str, nbytes: int, limits: Limits | None = None) -> None:
     """Like `check` for a limit in MB, given a size in bytes."""
     bound = getattr(limits or current(), name)
     if bound and nbytes > bound << 20:
-        raise LimitExceeded.of(name, f"{nbytes / (1 << 20):.1f} MB")
+        raise LimitExceeded.of(name, f"{nbytes / (1 << 20):.1f} MB", limits)
