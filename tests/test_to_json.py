@@ -56,3 +56,11 @@ def test_any_report_is_byte_identical(cells: dict, confidence: float | None, bbo
         findings=[Finding(rule="arithmetic.row_sum", severity="error", message=message, cells=[text])],
     )
     assert report.to_json() == reference(report)
+
+
+def test_lone_surrogates_from_a_broken_pdf_are_kept_as_before() -> None:
+    """pdfium can hand out a lone UTF-16 surrogate as a character; the old encoder kept it in the text."""
+    report = Report(source=Source(path="a.pdf", sha256="0" * 64, kind="pdf"), meta=Meta(agency="\ud9e1镇"),
+                    findings=[Finding(rule="r", severity="info", message="\udcce")])
+    assert report.to_json() == reference(report)
+    assert "\ud9e1" in report.to_json()

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
+from pydantic_core import PydanticSerializationError
 from typing_extensions import TypedDict
 
 SCHEMA_VERSION = 1
@@ -113,10 +114,14 @@ class Report(BaseModel):
 
         pydantic's Rust serializer writes what `json.dumps(..., ensure_ascii=False, indent=2)` writes
         at a tenth of the cost, except for floats that are not finite or that Python prints with an
-        exponent below 1e-4 (`1e-05` against `0.00001`); a report holding one takes the slow path.
+        exponent below 1e-4 (`1e-05` against `0.00001`), and text holding a lone surrogate, which it
+        refuses; a report holding either takes the slow path.
         """
         if self._plain_floats():
-            return self.model_dump_json(indent=2) + "\n"
+            try:
+                return self.model_dump_json(indent=2) + "\n"
+            except PydanticSerializationError:  # a lone surrogate (a broken PDF's text): json.dumps keeps it
+                pass
         import json
 
         return json.dumps(self.model_dump(mode="json", exclude_none=False), ensure_ascii=False, indent=2) + "\n"
