@@ -272,6 +272,8 @@ def _chars(page: pdfium.PdfPage, left: float, top: float) -> list[Char]:
                 if 0 < lw <= 1.5 * size and rect.left - 0.5 <= cx <= rect.right + 0.5:
                     x0, x1 = rect.left, rect.right
             baseline = top - oy.value
+            if 0xD800 <= code <= 0xDFFF:  # a lone UTF-16 surrogate from a broken font: not a character
+                code = 0xFFFD
             out.append(Char(chr(code), x0 - left, baseline - 0.88 * size, x1 - left, baseline + 0.12 * size))
     finally:
         textpage.close()
