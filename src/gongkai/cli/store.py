@@ -19,6 +19,7 @@ from gongkai.analysis.charts import ChartError, chart_path, write_chart
 from gongkai.analysis.compare import META_LABELS, Comparison, compare
 from gongkai.analysis.rates import RATE_DEFS
 from gongkai.analysis.stats import GROUPS, TOTALS, GroupStats, group_stats, metric_names
+from gongkai.distributed.cli import DASK_HELP
 from gongkai.export import (
     FORMATS,
     TABLES,
@@ -94,6 +95,7 @@ def _ingest_cmd(
     ] = 0,
     batch: Annotated[int, typer.Option("--batch", help="每个事务写入的报告数")] = 100,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="只输出汇总")] = False,
+    dask: Annotated[str | None, typer.Option("--dask", envvar="GONGKAI_DASK", help=DASK_HELP)] = None,
 ) -> None:
     """把报告读取、提取、核查后存入数据库：内容相同的文件只存一次；同一报告的 PDF 与文字版等（单位、年度、单元格均相同）
     算同一次发布；同一单位同一年度单元格不同的更正版另存为新版本，并列出改动的单元格；现行版本为发布日期最晚者（而非最后入库者）；
@@ -117,7 +119,12 @@ def _ingest_cmd(
         console.print(Text(f"[{_STATUS[o.status]}] {o.path} {o.message}".rstrip(), style=style))
 
     with _opened(db) as store:
-        summary = ingest(store, paths, alias_map, batch_size=batch, jobs=jobs, on_outcome=show)
+        if dask:
+            from gongkai.distributed.cli import ingest_on_cluster
+
+            summary = ingest_on_cluster(store, paths, dask, alias_map, batch, show)
+        else:
+            summary = ingest(store, paths, alias_map, batch_size=batch, jobs=jobs, on_outcome=show)
         for notice in summary.notices:
             console.print(Text(f"[提示] {notice}", style="yellow"))
         console.print(Text(
