@@ -8,14 +8,14 @@ import random
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from gongkai.extract import extract
 from gongkai.model import Source
 from gongkai.read import Paragraph, ReadError, Table, read_bytes, read_path
 from gongkai.read.pdf_settings import TableSettings
-from tests.report_factory import PdfLayout, expected, pdf_bytes, random_report
+from tests.report_factory import COLS, PdfLayout, expected, pdf_bytes, random_report
 
 CORPUS_PDF = Path(__file__).parent / "fixtures" / "corpus" / "pdf" / "002_huaian_hongze_district_2023.pdf"
 GOLD = Path(__file__).parent / "fixtures" / "corpus" / "gold" / "002_huaian_hongze_district_2023.pdf.gold.json"
@@ -116,6 +116,8 @@ def test_layouts_give_the_numbers_back(name: str) -> None:
     brk=st.one_of(st.none(), st.integers(min_value=3, max_value=26)),
     size=st.sampled_from([8.0, 9.0, 10.0]),
 )
+@example(seed=0, ruled=False, vertical=False, bold=False, repeat=False, brk=23, size=8.0)
+@example(seed=2, ruled=False, vertical=True, bold=False, repeat=True, brk=23, size=10.0)
 def test_random_reports_in_random_layouts(seed, ruled, vertical, bold, repeat, brk, size) -> None:
     rep = random_report(random.Random(seed))
     lay = PdfLayout(ruled=ruled, vertical_label=vertical, fake_bold=bold, repeat_header=repeat,
@@ -136,6 +138,25 @@ def test_page_break_inside_table_three_is_one_table() -> None:
     assert sum("申请人情况" in t for t in texts) == 1  # the repeated header is dropped
     rows = [c.origin.row for row in tables[1].rows for c in row]
     assert rows == sorted(rows)
+
+
+def test_wrapped_labels_split_by_an_unruled_page_break_stay_in_their_rows() -> None:
+    """Without rules, a row's label wraps above and below its numbers; at the foot of a page the last
+    label line must not fall out of the table as prose, and at the head of the next page the first
+    one must not become a header row (the （六） rows were read as the 2019 `other` row)."""
+    rep = random_report(random.Random(0))
+    data = pdf_bytes(rep, PdfLayout(ruled=False, vertical_label=False, break_after_request_row=23, font_size=8.0))
+    doc, report, trace = _report(data)
+    assert report.requests == expected(rep)["requests"]
+    assert "other" not in report.requests and not trace.row_problems
+    assert not any(isinstance(b, Paragraph) and "不再处理" in b.text for b in doc.blocks)
+    rows = [[c.text.replace("\n", "") for c in row] for b in doc.blocks if isinstance(b, Table) for row in b.rows]
+    foot = next(r for r in rows if r[0].startswith("1.申请人无正当理由"))
+    assert foot[0] == "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请"
+    assert foot[1:] == [str(rep.requests["other_overdue_correction"][c]) for c in COLS]
+    head = next(r for r in rows if "（六）其他处理" in r)
+    assert head[:2] == ["（六）其他处理", "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请"]
+    assert head[2:] == [str(rep.requests["other_overdue_fee"][c]) for c in COLS]
 
 
 def test_fake_bold_is_deduplicated() -> None:

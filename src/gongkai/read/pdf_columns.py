@@ -10,6 +10,9 @@
 5. Every value line is a row: its labels (wrapped label lines joined, a label without numbers
    on its own line attached to the nearest row), then one cell per value column (empty when
    the column has nothing), so a blank cell stays a blank cell and never shifts the others.
+   A label wraps above and below its row's numbers; where a page break cuts a table, the lines
+   of such a label before the first numbers of the page stay in the row (not a header row) and
+   the lines after the last numbers stay in the table (not prose).
 """
 
 from __future__ import annotations
@@ -177,6 +180,11 @@ def _regions(lines: list[_Line], width: float) -> list[tuple[int, int]]:
             end += 1
         end = last_data + 1
         data = [ln for ln in lines[start:end] if ln.is_data]
+        value_left = min(g.x0 for ln in data for g in ln.values)
+        while end < n and not lines[end].values and max(g.x1 for g in lines[end].segments) < value_left and all(
+            _wrap_above(g, lines[start:end]) for g in lines[end].segments
+        ):
+            end += 1  # the last lines of a label wrapped below its numbers, at the foot of a table or page
         if len(data) >= 2 or (data and len(data[0].values) >= 5):
             out.append((start, end))
         i = end
@@ -213,19 +221,40 @@ def _band_of(seg: Segment, bands: list[tuple[float, float]]) -> int:
     return best
 
 
+def _same_column(upper: Segment, lower: Segment) -> bool:
+    h = max(lower.bottom - lower.top, 1.0)
+    return abs(upper.x0 - lower.x0) <= 1.5 * h or (upper.x0 <= lower.cx <= upper.x1 and lower.x0 >= upper.x0 - h)
+
+
+def _wraps(upper: Segment, lower: Segment) -> bool:
+    """`lower` is the next line of the label that `upper` ends: right below it and not numbered."""
+    h = max(lower.bottom - lower.top, 1.0)
+    return 0 <= lower.top - upper.bottom <= 0.8 * h and not ENUMERATED.match(lower.text)
+
+
+def _wrap_below(upper: Segment, lines: list[_Line]) -> bool:
+    """The nearest label piece below `upper` in its column, in `lines`, is the next line of its label."""
+    below = [g for ln in lines for g in ln.segments if not g.is_value and g.top > upper.top and _same_column(upper, g)]
+    return bool(below) and _wraps(upper, min(below, key=lambda g: g.top))
+
+
+def _wrap_above(lower: Segment, lines: list[_Line]) -> bool:
+    """The nearest label piece above `lower` in its column, in `lines`, is continued by `lower`."""
+    above = [g for ln in lines for g in ln.segments if not g.is_value and g.top < lower.top and _same_column(g, lower)]
+    return bool(above) and _wraps(max(above, key=lambda g: g.bottom), lower)
+
+
 def _group_labels(pieces: list[Segment], anchored: set[int]) -> list[list[Segment]]:
     """Wrapped label lines joined: a piece continues the one above it in its column unless it is
     numbered, or both stand on lines of their own values (two rows, not one wrapped label)."""
     labels: list[list[Segment]] = []
     for seg in sorted(pieces, key=lambda g: (g.top, g.x0)):
-        h = max(seg.bottom - seg.top, 1.0)
         for lab in reversed(labels):
             last = lab[-1]
-            same_col = abs(last.x0 - seg.x0) <= 1.5 * h or (last.x0 <= seg.cx <= last.x1 and seg.x0 >= last.x0 - h)
-            if not same_col:
+            if not _same_column(last, seg):
                 continue
             both_rows = id(seg) in anchored and any(id(g) in anchored for g in lab)
-            if 0 <= seg.top - last.bottom <= 0.8 * h and not ENUMERATED.match(seg.text) and not both_rows:
+            if _wraps(last, seg) and not both_rows:
                 lab.append(seg)
             else:
                 labels.append([seg])
@@ -280,6 +309,10 @@ def _build(lines: list[_Line], verticals: list[Segment], page: int) -> RawTable:
     label_right = bands[0][0] - 1
     header = lines[:first_data]
     body = lines[first_data:]
+    while header and not header[-1].values and max(g.x1 for g in header[-1].segments) <= label_right + 2 and all(
+        _wrap_below(g, body) for g in header[-1].segments
+    ):
+        body.insert(0, header.pop())  # the first lines of a label wrapped above its numbers, at the head of a page
     # label pieces: left of the value bands; other non-data lines in the body are rows of their own
     pieces: list[Segment] = []
     own_rows: list[_Line] = []
