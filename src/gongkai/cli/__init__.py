@@ -23,6 +23,7 @@ COMMANDS: dict[str, str] = {
     "compare": "store",
     "export": "store",
     "stats": "store",
+    "serve": "serve",
 }
 
 

@@ -1,0 +1,145 @@
+"""问题: every finding of a batch or of the store, filtered; a person marks each 已确认 / 误报 / 已整改."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from sqlalchemy import or_, select
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from gongkai.check import RULES, all_rules
+from gongkai.model import Finding
+from gongkai.notice.content import SEVERITY_LABELS
+from gongkai.serve.batches import SHA_RE
+from gongkai.serve.security import safe_next
+from gongkai.serve.web import checked_form, error_page, field, is_htmx, page, session, state
+from gongkai.standard import cell_label
+from gongkai.store import StoreError
+from gongkai.store.marks import MARK_LABELS, marks_for, set_mark
+from gongkai.store.schema import agencies, findings, reports
+
+PAGE_SIZE = 1000
+MAX_ROWS = 50_000
+STATUS_FILTERS = {"open": "未标记", **MARK_LABELS}
+
+
+def query_findings(request: Request, params: dict[str, str]) -> tuple[list[dict[str, Any]], int]:
+    """The findings matching the filters (batch, unit, rule, severity, status), newest reports first."""
+    st = state(request)
+    stmt = (
+        select(findings.c.rule, findings.c.severity, findings.c.message, findings.c.cells, findings.c.suspect,
+               reports.c.sha256, reports.c.year, reports.c.source_path, reports.c.agency_printed,
+               agencies.c.name.label("agency"))
+        .select_from(findings.join(reports, reports.c.id == findings.c.report_id)
+                     .outerjoin(agencies, agencies.c.id == reports.c.agency_id))
+        .order_by(reports.c.id, findings.c.seq, findings.c.id)
+        .limit(MAX_ROWS)
+    )
+    bid = params.get("batch")
+    if bid:
+        batch = st.batches.get(bid)
+        shas = sorted({i.sha256 for i in batch.items}) if batch else []
+        stmt = stmt.where(reports.c.sha256.in_(shas))
+    else:
+        stmt = stmt.where(reports.c.is_current.is_(True))
+    if params.get("unit"):
+        like = "%" + params["unit"].replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        stmt = stmt.where(or_(agencies.c.name.like(like, escape="\\"),
+                              reports.c.agency_printed.like(like, escape="\\")))
+    if params.get("rule"):
+        stmt = stmt.where(findings.c.rule == params["rule"])
+    if params.get("severity"):
+        stmt = stmt.where(findings.c.severity == params["severity"])
+    with st.store.read() as conn:
+        rows = conn.execute(stmt).mappings().all()
+        marks = marks_for(conn, {r["sha256"] for r in rows})
+    status = params.get("status", "")
+    out: list[dict[str, Any]] = []
+    for r in rows:
+        f = Finding(rule=r["rule"], severity=r["severity"], message=r["message"], cells=list(r["cells"] or []),
+                    suspect=r["suspect"])
+        m = marks.get((r["sha256"], f.key))
+        if status and (m.status if m else "open") != status:
+            continue
+        out.append({"rule": f.rule, "severity": f.severity, "severity_label": SEVERITY_LABELS[f.severity],
+                    "message": f.message, "key": f.key, "sha256": r["sha256"], "year": r["year"],
+                    "unit": r["agency"] or r["agency_printed"] or "未识别单位", "file": r["source_path"],
+                    "cells": [cell_label(c) for c in f.cells[:3]] + (["…"] if len(f.cells) > 3 else []),
+                    "mark": None if m is None else {"status": m.status, "label": m.label, "reason": m.reason,
+                                                    "who": m.who, "at": m.at.strftime("%Y-%m-%d %H:%M")}})
+    return out, len(out)
+
+
+def _params(request: Request) -> dict[str, str]:
+    keys = ("batch", "unit", "rule", "severity", "status")
+    return {k: request.query_params.get(k, "").strip()[:200] for k in keys if request.query_params.get(k, "").strip()}
+
+
+async def findings_page(request: Request) -> Response:
+    params = _params(request)
+    offset = request.query_params.get("offset", "0")
+    start = int(offset) if offset.isdigit() else 0
+    rows, total = query_findings(request, params)
+    shown = rows[start : start + PAGE_SIZE]
+    all_rules()
+    here_q = params | ({"offset": str(start)} if start else {})
+    here = "/findings" + ("?" + urlencode(here_q) if here_q else "")
+    ctx = {"rows": shown, "total": total, "params": params, "start": start, "page_size": PAGE_SIZE,
+           "rules": sorted(RULES.values(), key=lambda r: r.id), "severities": SEVERITY_LABELS,
+           "statuses": STATUS_FILTERS, "here": here,
+           "next_url": "/findings?" + urlencode(params | {"offset": str(start + PAGE_SIZE)})
+           if start + PAGE_SIZE < total else None}
+    return page(request, "findings.html", ctx, {"total": total, "offset": start, "findings": shown})
+
+
+async def mark_form(request: Request) -> Response:
+    q = request.query_params
+    sha, key = q.get("sha256", ""), q.get("key", "")
+    if not SHA_RE.match(sha) or not key:
+        return error_page(request, 400, "缺少要标记的问题")
+    ctx = {"sha": sha, "key": key, "next": safe_next(q.get("next")), "statuses": MARK_LABELS,
+           "row_id": q.get("row", "")}
+    return page(request, "_mark_form.html" if is_htmx(request) else "mark.html", ctx, ctx)
+
+
+async def mark(request: Request) -> Response:
+    form = await checked_form(request, max_files=0, max_fields=20)
+    sha, key = field(form, "sha256"), field(form, "key")
+    status = field(form, "status") or None
+    if status == "clear":
+        status = None
+    who, reason = field(form, "who"), field(form, "reason")
+    nxt = safe_next(field(form, "next"))
+    if not SHA_RE.match(sha) or not key:
+        return error_page(request, 400, "缺少要标记的问题")
+    try:
+        m = set_mark(state(request).store, sha, key, status, who, reason)
+    except StoreError as exc:
+        ctx = {"sha": sha, "key": key, "next": nxt, "statuses": MARK_LABELS, "error": str(exc),
+               "reason": reason, "status": status, "row_id": field(form, "row")}
+        return page(request, "_mark_form.html" if is_htmx(request) else "mark.html", ctx, {"error": str(exc)}, 400)
+    sess = session(request)
+    if who and who != sess.who:
+        sess.who, sess.changed = who[:100], True
+    for bid in state(request).batches.batches_with(sha):
+        batch = state(request).batches.get(bid)
+        if batch is not None:
+            state(request).batches.write_round(batch)
+    mark_view = None if m is None else {"status": m.status, "label": m.label, "reason": m.reason, "who": m.who,
+                                        "at": m.at.strftime("%Y-%m-%d %H:%M")}
+    if is_htmx(request):
+        return page(request, "_mark_cell.html", {"mark": mark_view, "sha": sha, "key": key, "next": nxt,
+                                                 "row_id": field(form, "row")}, mark_view)
+    if request.scope.get("gongkai_json"):
+        return page(request, "", {}, {"mark": mark_view})
+    return RedirectResponse(nxt, 303)
+
+
+routes = [
+    Route("/findings", findings_page),
+    Route("/mark", mark_form, methods=["GET"]),
+    Route("/mark", mark, methods=["POST"]),
+]
