@@ -18,7 +18,7 @@ def register(app: typer.Typer) -> None:
         host: Annotated[str, typer.Option("--host", help=_HOST_HELP)] = "127.0.0.1",
         port: Annotated[int, typer.Option("--port", help="端口")] = 8000,
         db: Annotated[str | None, typer.Option("--db", help=_DB_HELP)] = None,
-        data: Annotated[str, typer.Option("--data", help="数据目录：上传的文件、批次和缓存存放在这里")] = "gongkai-data",
+        data: Annotated[str, typer.Option("--data", help="数据目录：存放上传的文件、批次和缓存")] = "gongkai-data",
         jobs: Annotated[int, typer.Option("--jobs", "-j", help="并行核查的进程数（默认CPU核数）")] = 0,
         max_file_mb: Annotated[int, typer.Option("--max-file-mb", help="单个文件上限（MiB）")] = 100,
         max_files: Annotated[int, typer.Option("--max-files", help="每批文件数上限")] = 2000,
