@@ -390,8 +390,8 @@ class Batches:
         with self.store.read() as conn:
             for i in range(0, len(wanted), 500):
                 part = wanted[i : i + 500]
-                out.update(conn.execute(select(reports.c.sha256, reports.c.id)
-                                        .where(reports.c.sha256.in_(part))).tuples().all())
+                rows = conn.execute(select(reports.c.sha256, reports.c.id).where(reports.c.sha256.in_(part)))
+                out.update({sha: int(rid) for sha, rid in rows})
         return out
 
     def _reload_entries(self, batch: Batch, have: list[Entry] | None = None) -> list[Entry]:

@@ -21,6 +21,8 @@ from gongkai.read.document import Table
 
 _CONTEXT_LINES = 4
 _CONTEXT_ROWS = 2
+_BAND_POINTS = 120  # page shown above and below a cell's box, in PDF points
+_SIDE_POINTS = 200  # … and left and right of it
 
 
 @dataclass
@@ -119,7 +121,8 @@ def cell_evidence(report: Report, path: str, source: Path | None) -> CellEvidenc
 
 def page_image(source: Path, sha256: str, page: int, box: tuple[float, float, float, float] | None,
                cache: Path) -> Path:
-    """The page drawn with every cell box (cached), and `box` (a cell's bbox in PDF points) in red."""
+    """The page drawn with every cell box (cached); with `box` (a cell's bbox in PDF points), the part of
+    the page around it with the box in red."""
     from PIL import Image, ImageDraw
 
     from gongkai.read.debug import SCALE, draw_page
@@ -139,7 +142,10 @@ def page_image(source: Path, sha256: str, page: int, box: tuple[float, float, fl
             x0, top, x1, bottom = (v * scale for v in box)
             for k in range(4):
                 draw.rectangle((x0 - 3 - k, top - 3 - k, x1 + 3 + k, bottom + 3 + k), outline=(230, 0, 0))
-            img.save(out)
+            band = int(_BAND_POINTS * scale)  # the part of the page around the cell
+            side = int(_SIDE_POINTS * scale)
+            img.crop((max(0, int(x0) - side), max(0, int(top) - band), min(img.width, int(x1) + side),
+                      min(img.height, int(bottom) + band))).save(out)
     return out
 
 

@@ -19,6 +19,7 @@ from starlette.templating import Jinja2Templates
 from gongkai.serve.batches import Batches
 from gongkai.serve.security import COOKIE, SESSION_SECONDS, Session, Signer
 from gongkai.store import Store
+from gongkai.store.marks import Mark
 
 TEMPLATES = Path(__file__).parent / "templates"
 _OPEN_PATHS = ("/login", "/static/")
@@ -60,6 +61,14 @@ def _json_default(o: Any) -> Any:
     if isinstance(o, set | frozenset):
         return sorted(o)
     return str(o)
+
+
+def mark_dict(m: Mark | None) -> dict[str, Any] | None:
+    """A mark for a page or JSON, its time in the server's local time (an office's clock)."""
+    if m is None:
+        return None
+    return {"status": m.status, "label": m.label, "reason": m.reason, "who": m.who,
+            "at": m.at.astimezone().strftime("%Y-%m-%d %H:%M")}
 
 
 def json_response(data: Any, status: int = 200) -> Response:
@@ -131,5 +140,5 @@ class SessionMiddleware(BaseHTTPMiddleware):
         return response
 
 
-__all__ = ["SessionMiddleware", "State", "checked_form", "error_page", "field", "is_htmx", "json_response", "page",
-           "session", "state", "wants_json"]
+__all__ = ["SessionMiddleware", "State", "checked_form", "error_page", "field", "is_htmx", "json_response",
+           "mark_dict", "page", "session", "state", "wants_json"]

@@ -15,7 +15,7 @@ from gongkai.model import Finding
 from gongkai.notice.content import SEVERITY_LABELS
 from gongkai.serve.batches import SHA_RE
 from gongkai.serve.security import safe_next
-from gongkai.serve.web import checked_form, error_page, field, is_htmx, page, session, state
+from gongkai.serve.web import checked_form, error_page, field, is_htmx, mark_dict, page, session, state
 from gongkai.standard import cell_label
 from gongkai.store import StoreError
 from gongkai.store.marks import MARK_LABELS, marks_for, set_mark
@@ -68,8 +68,7 @@ def query_findings(request: Request, params: dict[str, str]) -> tuple[list[dict[
                     "message": f.message, "key": f.key, "sha256": r["sha256"], "year": r["year"],
                     "unit": r["agency"] or r["agency_printed"] or "未识别单位", "file": r["source_path"],
                     "cells": [cell_label(c) for c in f.cells[:3]] + (["…"] if len(f.cells) > 3 else []),
-                    "mark": None if m is None else {"status": m.status, "label": m.label, "reason": m.reason,
-                                                    "who": m.who, "at": m.at.strftime("%Y-%m-%d %H:%M")}})
+                    "mark": mark_dict(m)})
     return out, len(out)
 
 
@@ -128,8 +127,7 @@ async def mark(request: Request) -> Response:
         batch = state(request).batches.get(bid)
         if batch is not None:
             state(request).batches.write_round(batch)
-    mark_view = None if m is None else {"status": m.status, "label": m.label, "reason": m.reason, "who": m.who,
-                                        "at": m.at.strftime("%Y-%m-%d %H:%M")}
+    mark_view = mark_dict(m)
     if is_htmx(request):
         return page(request, "_mark_cell.html", {"mark": mark_view, "sha": sha, "key": key, "next": nxt,
                                                  "row_id": field(form, "row")}, mark_view)

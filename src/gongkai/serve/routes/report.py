@@ -18,9 +18,9 @@ from gongkai.notice.content import SEVERITY_LABELS, finding_view
 from gongkai.serve.batches import SHA_RE
 from gongkai.serve.evidence import cell_evidence, page_image
 from gongkai.serve.layout import report_grids
-from gongkai.serve.web import error_page, is_htmx, page, state
+from gongkai.serve.web import error_page, is_htmx, mark_dict, page, state
 from gongkai.standard import SECTIONS
-from gongkai.store.marks import Mark, marks_for
+from gongkai.store.marks import Mark, dismissed_keys, marks_for
 from gongkai.store.query import load_report
 from gongkai.store.schema import reports
 
@@ -51,7 +51,7 @@ def findings_view(report: Report, marks: dict[tuple[str, str], Mark]) -> list[di
     for i, f in enumerate(report.findings):
         m = marks.get((report.source.sha256, f.key))
         rule = RULES.get(f.rule)
-        out.append({"i": i, "f": f, "key": f.key, "mark": m, "rule_title": rule.title if rule else f.rule,
+        out.append({"i": i, "f": f, "key": f.key, "mark": mark_dict(m), "rule_title": rule.title if rule else f.rule,
                     "severity_label": SEVERITY_LABELS[f.severity], "cells": [c for c in f.cells if c.count(".") == 2]})
     return out
 
@@ -65,12 +65,28 @@ def _quoted(findings: list[Finding]) -> list[str]:
     return out
 
 
+_PARA_END = "。；！？：:;!?）)"
+_PARA_START = re.compile(r"^\s*(（[一二三四五六七八九十]+）|[一二三四五六七八九十]+、|\d+[.、．])")
+
+
+def paragraphs(text: str) -> list[str]:
+    """A section's lines as paragraphs: a PDF's line breaks inside a sentence are joined."""
+    out: list[str] = []
+    for line in text.split("\n"):
+        line = line.strip()
+        if not line:
+            continue
+        if out and not out[-1].endswith(tuple(_PARA_END)) and not _PARA_START.match(line):
+            out[-1] += line
+        else:
+            out.append(line)
+    return out
+
+
 def section_html(text: str, quoted: list[str]) -> Markup:
     """A section's text, escaped, with the sentences findings quote highlighted."""
     paras = []
-    for p in text.split("\n"):
-        if not p.strip():
-            continue
+    for p in paragraphs(text):
         html = escape(p)
         for q in quoted:
             eq = escape(q)
@@ -95,7 +111,7 @@ async def report_page(request: Request) -> Response:
     report, marks = load_by_sha(request, sha)
     if report is None:
         return error_page(request, 404, "没有这份报告")
-    dismissed = {f.key for f in report.findings if (m := marks.get((sha, f.key))) and m.status == "dismissed"}
+    dismissed = dismissed_keys(marks, sha)
     live = [f for f in report.findings if f.key not in dismissed]
     flagged = {c for f in live if f.severity != "info" for c in f.cells}
     suspects = {f.suspect for f in live if f.suspect}
@@ -118,15 +134,9 @@ async def report_page(request: Request) -> Response:
     }
     data = {
         "report": report.model_dump(mode="json"),
-        "findings": [finding_view(report, v["f"]) | {"mark": _mark_dict(v["mark"])} for v in views],
+        "findings": [finding_view(report, v["f"]) | {"mark": v["mark"]} for v in views],
     }
     return page(request, "report.html", ctx, data)
-
-
-def _mark_dict(m: Mark | None) -> dict[str, Any] | None:
-    if m is None:
-        return None
-    return {"status": m.status, "label": m.label, "reason": m.reason, "who": m.who, "at": m.at.isoformat()}
 
 
 async def evidence(request: Request) -> Response:
