@@ -24,7 +24,7 @@ EXAMPLES = sorted((ROOT / "examples").glob("*.txt"))
 PDF = ROOT / "tests" / "fixtures" / "corpus" / "pdf" / "002_huaian_hongze_district_2023.pdf"
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync"]
+        "--disable-sync", "--lang=zh-CN"]
 SHOTS = Path(os.environ.get("GONGKAI_SCREENSHOTS", "")) if os.environ.get("GONGKAI_SCREENSHOTS") else None
 
 
@@ -72,7 +72,7 @@ def _shot(page: Page, tmp: Path, name: str) -> Path:
 
 
 def test_upload_check_evidence_mark_download(server: str, browser: Browser, tmp_path: Path) -> None:
-    page = browser.new_page(viewport={"width": 1366, "height": 768}, accept_downloads=True)
+    page = browser.new_page(viewport={"width": 1366, "height": 768}, accept_downloads=True, locale="zh-CN")
     page.goto(server + "/")
     expect(page.locator("h1")).to_have_text("上传年度报告")
     page.set_input_files("input[name=files]", [str(p) for p in EXAMPLES] + [str(PDF)])
@@ -100,7 +100,10 @@ def test_upload_check_evidence_mark_download(server: str, browser: Browser, tmp_
     while img.evaluate("e => e.naturalWidth") < 500 and time.time() < deadline:
         time.sleep(0.2)
     assert img.evaluate("e => e.naturalWidth") > 500
-    _shot(page, tmp_path, "3-report-pdf-evidence")
+    shot = _shot(page, tmp_path, "3-report-pdf-evidence")
+    if SHOTS is not None:  # the README's picture
+        (ROOT / "docs" / "img").mkdir(parents=True, exist_ok=True)
+        shutil.copy(shot, ROOT / "docs" / "img" / "serve.png")
 
     # a text report: the evidence shows the source lines with the number highlighted
     page.go_back()
