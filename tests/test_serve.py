@@ -249,6 +249,20 @@ def test_roster_zip_and_escaping(served: dict[str, Any]) -> None:
     assert "<b>报送</b>" not in html and "&lt;b&gt;报送&lt;/b&gt;.zip/年报/巫峡镇.txt" in html
 
 
+def test_unreadable_file_is_reported_not_fatal(served: dict[str, Any]) -> None:
+    client = served["client"]
+    url = upload(client, [("坏文件.pdf", b"%PDF-1.4\nthis is not a PDF"), ("说明.exe", b"MZ"),
+                          (EXAMPLES[1].name, EXAMPLES[1].read_bytes())])
+    data = wait(client, url)
+    assert (data["summary"]["unreadable"], data["summary"]["passed"]) == (1, 1)
+    assert data["skipped"][0]["reason"].startswith("不支持的文件格式（.exe）")
+    bad = _file(data, "坏文件.pdf")
+    assert bad["status_label"] == "无法读取" and bad["error"]["message"]
+    page = client.get(f"/report/{bad['source']['sha256']}")
+    assert page.status_code == 200 and bad["error"]["message"] in page.text
+    assert "无法读取" in client.get(url).text
+
+
 def test_nothing_outside_the_store(served: dict[str, Any]) -> None:
     client = served["client"]
     key = load_secret(served["data_dir"])

@@ -6,9 +6,9 @@ the package's own static folder, no CDN) and, with `.json` in its address or an 
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import os
-import time
 from pathlib import Path
 from typing import Any
 
@@ -53,7 +53,7 @@ def _templates() -> Jinja2Templates:
     return Jinja2Templates(env=env)
 
 
-async def login_form(request: Request) -> Response:
+def login_form(request: Request) -> Response:
     return page(request, "login.html", {"next": safe_next(request.query_params.get("next"))}, {"login": True})
 
 
@@ -65,7 +65,7 @@ async def login(request: Request) -> Response:
     if st.password is None:
         return RedirectResponse(nxt, 303)
     if not isinstance(given, str) or not password_ok(given, st.password):
-        time.sleep(_LOGIN_DELAY)
+        await asyncio.sleep(_LOGIN_DELAY)
         return page(request, "login.html", {"next": nxt, "error": "密码不正确"}, {"error": "密码不正确"}, 401)
     old = session(request)
     new = Session(authed=True, who=old.who, changed=True)  # a new session (and CSRF token) after login

@@ -39,7 +39,7 @@ def _units_with_years(request: Request) -> list[dict[str, Any]]:
     return [{"name": n, "years": ys} for n, ys in units.items() if len(ys) >= 2]
 
 
-async def compare_page(request: Request) -> Response:
+def compare_page(request: Request) -> Response:
     q = request.query_params
     unit, ya, yb = q.get("unit", "").strip(), q.get("a", ""), q.get("b", "")
     units = _units_with_years(request)
@@ -92,7 +92,7 @@ def _rule_rates(request: Request) -> tuple[int, list[dict[str, Any]]]:
     return int(n), out
 
 
-async def overview(request: Request) -> Response:
+def overview(request: Request) -> Response:
     by = request.query_params.get("by", "year")
     if by not in GROUPS:
         by = "year"
@@ -110,7 +110,7 @@ async def overview(request: Request) -> Response:
     return page(request, "overview.html", ctx, data)
 
 
-async def rules_page(request: Request) -> Response:
+def rules_page(request: Request) -> Response:
     rules = sorted(all_rules(), key=lambda r: (r.category, r.id))
     data = [{"id": r.id, "severity": r.severity, "category": r.category, "title": r.title, "advice": r.advice}
             for r in rules]

@@ -77,7 +77,7 @@ def _params(request: Request) -> dict[str, str]:
     return {k: request.query_params.get(k, "").strip()[:200] for k in keys if request.query_params.get(k, "").strip()}
 
 
-async def findings_page(request: Request) -> Response:
+def findings_page(request: Request) -> Response:
     params = _params(request)
     offset = request.query_params.get("offset", "0")
     start = int(offset) if offset.isdigit() else 0
@@ -94,7 +94,7 @@ async def findings_page(request: Request) -> Response:
     return page(request, "findings.html", ctx, {"total": total, "offset": start, "findings": shown})
 
 
-async def mark_form(request: Request) -> Response:
+def mark_form(request: Request) -> Response:
     q = request.query_params
     sha, key = q.get("sha256", ""), q.get("key", "")
     if not SHA_RE.match(sha) or not key:

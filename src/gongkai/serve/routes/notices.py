@@ -42,7 +42,7 @@ def _download(data: bytes, filename: str, media: str) -> Response:
     return Response(data, media_type=media, headers={"Content-Disposition": disp})
 
 
-async def notices_page(request: Request) -> Response:
+def notices_page(request: Request) -> Response:
     batch = _batch(request)
     if batch is None:
         return error_page(request, 404, "没有这个批次，或批次尚未处理完")
@@ -73,7 +73,7 @@ def notice_dict(nt: Notice) -> dict[str, Any]:
                        "message": i.message, "where": i.where, "advice": i.advice} for i in nt.items]}
 
 
-async def notice_page(request: Request) -> Response:
+def notice_page(request: Request) -> Response:
     got = _notice(request)
     if got is None:
         return error_page(request, 404, "没有这份通知")
@@ -82,7 +82,7 @@ async def notice_page(request: Request) -> Response:
                 notice_dict(nt))
 
 
-async def notice_docx(request: Request) -> Response:
+def notice_docx(request: Request) -> Response:
     got = _notice(request)
     if got is None or not writers.has_word():
         return error_page(request, 404, "没有这份通知")
@@ -90,7 +90,7 @@ async def notice_docx(request: Request) -> Response:
     return _download(writers.word(nt), file_stem(nt, n) + ".docx", writers.DOCX)
 
 
-async def workbook(request: Request) -> Response:
+def workbook(request: Request) -> Response:
     batch = _batch(request)
     if batch is None or not writers.has_workbook():
         return error_page(request, 404, "没有这个批次，或批次尚未处理完")
@@ -98,7 +98,7 @@ async def workbook(request: Request) -> Response:
                      writers.XLSX)
 
 
-async def notices_zip(request: Request) -> Response:
+def notices_zip(request: Request) -> Response:
     """Every unit's notice in one zip: Word files when the Word writer is installed, and the page as HTML."""
     batch = _batch(request)
     if batch is None:

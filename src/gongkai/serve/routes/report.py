@@ -104,7 +104,7 @@ def _evidence_context(request: Request, report: Report, path: str | None) -> dic
     return {"ev": ev, "sha": report.source.sha256}
 
 
-async def report_page(request: Request) -> Response:
+def report_page(request: Request) -> Response:
     sha = request.path_params["sha"]
     if not SHA_RE.match(sha):
         return error_page(request, 404, "没有这份报告")
@@ -139,7 +139,7 @@ async def report_page(request: Request) -> Response:
     return page(request, "report.html", ctx, data)
 
 
-async def evidence(request: Request) -> Response:
+def evidence(request: Request) -> Response:
     sha = request.path_params["sha"]
     if not SHA_RE.match(sha):
         return error_page(request, 404, "没有这份报告")
@@ -153,7 +153,7 @@ async def evidence(request: Request) -> Response:
     return page(request, template, ctx | {"report": report}, ctx["ev"].to_dict())
 
 
-async def cell_image(request: Request) -> Response:
+def cell_image(request: Request) -> Response:
     """The page a PDF or picture cell stood on, its box drawn in red."""
     sha = request.path_params["sha"]
     st = state(request)

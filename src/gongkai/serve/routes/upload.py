@@ -16,7 +16,7 @@ from gongkai.serve.web import checked_form, error_page, is_htmx, page, state
 _MULTIPART_SLACK = 1 << 20  # headers and boundaries around the files
 
 
-async def index(request: Request) -> Response:
+def index(request: Request) -> Response:
     st = state(request)
     batches = st.batches.recent()
     lim = st.batches.limits
@@ -78,7 +78,7 @@ def _batch_context(request: Request, batch: Batch) -> tuple[dict[str, Any], dict
     return ctx, data
 
 
-async def batch_page(request: Request) -> Response:
+def batch_page(request: Request) -> Response:
     batch = state(request).batches.get(request.path_params["bid"])
     if batch is None:
         return error_page(request, 404, "没有这个批次")
