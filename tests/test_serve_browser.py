@@ -138,7 +138,7 @@ def test_upload_check_evidence_mark_download(server: str, browser: Browser, tmp_
     dl.value.save_as(path)
     wb = load_workbook(path)
     names = [str(c.value) for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value is not None]
-    assert any("洪泽区" in n for n in names)
+    assert any("乌苏市西大沟镇" in n for n in names)
     _shot(page, tmp_path, "6-notices")
     page.goto(server + "/overview")
     expect(page.locator(".chart svg").first).to_be_visible()

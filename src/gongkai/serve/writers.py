@@ -1,6 +1,6 @@
-"""The Word notice and the round's workbook as bytes for downloads.
+"""The round's notices, the Word notice, the workbook and the zip of all notices, as bytes for downloads.
 
-The notice writers (`gongkai.notice.docx`, `gongkai.notice.workbook`) are used when this build has
+The notice writers (`gongkai.notice.batch`, `.docx`, `.workbook`, `.html`) are used when this build has
 them; otherwise a plain Word notice and workbook are written here from the same notice content.
 """
 
@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import importlib
 import io
-import tempfile
-from pathlib import Path
+import re
+import zipfile
+from dataclasses import dataclass
 from typing import Any
 
 from gongkai.notice.content import Notice, build_notice
@@ -17,6 +18,7 @@ from gongkai.round import STATUS_LABELS, Round
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
 
 
 def _module(name: str) -> Any:
@@ -26,28 +28,43 @@ def _module(name: str) -> Any:
         return None
 
 
-def has_word() -> bool:
-    return True
+@dataclass
+class PlainNoticeFile:
+    """A notice and the stem of its file names (the shape of `gongkai.notice.batch.NoticeFile`)."""
+
+    stem: str
+    notice: Notice
+    entry: Any
 
 
-def has_workbook() -> bool:
-    return True
+def round_notices(rnd: Round) -> list[Any]:
+    """A notice for every report of the round (units in roster order, as the notice writers order them)."""
+    batch = _module("gongkai.notice.batch")
+    if batch is not None:
+        return list(batch.round_notices(rnd))
+    out = []
+    for i, e in enumerate(rnd.entries):
+        n = build_notice(e)
+        stem = _UNSAFE.sub("_", f"{i + 1:03d}_{n.unit}{n.year or ''}整改通知")[:120]
+        out.append(PlainNoticeFile(stem, n, e))
+    return out
 
 
-def _via_file(func: Any, obj: Any, suffix: str) -> bytes:
-    with tempfile.TemporaryDirectory(prefix="gongkai-dl-") as tmp:
-        out = Path(tmp) / f"out{suffix}"
-        got = func(obj, out)
-        if isinstance(got, bytes | bytearray):
-            return bytes(got)
-        return out.read_bytes()
+def notice_fragment(n: Notice) -> str | None:
+    """The notice as an HTML fragment (escaped) from the notice writers, or None without them."""
+    html = _module("gongkai.notice.html")
+    return None if html is None else str(html.notice_fragment(n))
+
+
+def notice_css() -> str:
+    html = _module("gongkai.notice.html")
+    return "" if html is None else str(html.notice_css())
 
 
 def word(nt: Notice) -> bytes:
     mod = _module("gongkai.notice.docx")
-    func = getattr(mod, "write_notice", None) if mod else None
-    if func is not None:
-        return _via_file(func, nt, ".docx")
+    if mod is not None:
+        return bytes(mod.notice_docx_bytes(nt))
     from docx import Document
 
     doc = Document()
@@ -72,11 +89,10 @@ def word(nt: Notice) -> bytes:
     return buf.getvalue()
 
 
-def workbook(rnd: Round) -> bytes:
+def workbook(rnd: Round, files: list[Any]) -> bytes:
     mod = _module("gongkai.notice.workbook")
-    func = getattr(mod, "write_workbook", None) if mod else None
-    if func is not None:
-        return _via_file(func, rnd, ".xlsx")
+    if mod is not None:
+        return bytes(mod.workbook_bytes(rnd, files))
     import xlsxwriter
 
     buf = io.BytesIO()
@@ -87,28 +103,39 @@ def workbook(rnd: Round) -> bytes:
     for c, h in enumerate(("单位", "状态", "文件", "地区", "层级")):
         ws.write(0, c, h, head)
     for r, row in enumerate(rnd.units, start=1):
-        files = "；".join(e.rel for e in row.entries)
         unit = row.unit
-        ws.write_row(r, 0, (row.name, STATUS_LABELS[row.status], files, unit.region if unit else "",
-                            unit.level if unit else ""), wrap)
+        ws.write_row(r, 0, (row.name, STATUS_LABELS[row.status], "；".join(e.rel for e in row.entries),
+                            unit.region if unit else "", unit.level if unit else ""), wrap)
     ws.set_column(0, 0, 30)
     ws.set_column(2, 2, 40)
-    ws2 = wb.add_worksheet("问题清单")
-    cols = ("单位", "文件", "序号", "类别", "问题", "位置", "整改建议")
+    ws2 = wb.add_worksheet("问题明细")
+    cols = ("单位", "文件", "序号", "级别", "问题", "位置", "修改要求")
     for c, h in enumerate(cols):
         ws2.write(0, c, h, head)
     r = 1
-    for e in rnd.entries:
-        nt = build_notice(e)
+    for f in files:
+        nt = f.notice
         for it in nt.items:
             ws2.write_row(r, 0, (nt.unit, nt.file, it.no, it.severity_label, it.message, it.where, it.advice), wrap)
             r += 1
     ws2.set_column(0, 1, 24)
     ws2.set_column(4, 6, 50)
     ws2.freeze_panes(1, 0)
-    ws2.autofilter(0, 0, max(r - 1, 1), len(cols) - 1)
     wb.close()
     return buf.getvalue()
 
 
-__all__ = ["DOCX", "XLSX", "has_word", "has_workbook", "word", "workbook"]
+def notices_zip(rnd: Round, files: list[Any], page: Any) -> bytes:
+    """Every notice as Word and as a printable page, and the round's workbook, in one zip.
+
+    `page(notice) -> str` renders the printable page."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for f in files:
+            zf.writestr(f"{f.stem}.docx", word(f.notice), compress_type=zipfile.ZIP_STORED)
+            zf.writestr(f"{f.stem}.html", page(f.notice))
+        zf.writestr("核查汇总.xlsx", workbook(rnd, files), compress_type=zipfile.ZIP_STORED)
+    return buf.getvalue()
+
+
+__all__ = ["DOCX", "XLSX", "notice_css", "notice_fragment", "notices_zip", "round_notices", "word", "workbook"]
