@@ -77,7 +77,7 @@ def test_batch_goes_on_and_exit_code_is_2(tmp_path: Path) -> None:
     assert results[2].report.value("requests.new_received.total") == 1
     out = CliRunner().invoke(app, ["check", str(tmp_path), "--format", "json"])
     assert out.exit_code == 2
-    payload = json.loads(out.stdout)
+    payload = json.loads(out.stdout)["files"]
     assert [p["readable"] for p in payload] == [False, False, True]
     assert payload[0]["error"]["code"] == "empty"
 

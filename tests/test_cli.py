@@ -27,7 +27,7 @@ def test_check_examples_prints_one_line_per_report_and_findings() -> None:
 def test_check_json_is_machine_readable() -> None:
     out = runner.invoke(app, ["check", str(EXAMPLES / "002_816cf6285d7c44a5.txt"), "--format", "json"])
     assert out.exit_code == 0
-    data = json.loads(out.stdout)
+    data = json.loads(out.stdout)["files"]
     assert data[0]["meta"] == {"agency": "桐柏县埠江镇人民政府", "year": 2024, "template": "2021", "published": None}
     assert data[0]["valid"] is True
 
@@ -36,7 +36,7 @@ def test_extract_is_byte_identical(tmp_path: Path) -> None:
     for d in ("a", "b"):
         assert runner.invoke(app, ["extract", str(EXAMPLES), "--out", str(tmp_path / d)]).exit_code == 0
     names = sorted(p.name for p in (tmp_path / "a").iterdir())
-    assert names == sorted(p.name + ".json" for p in EXAMPLES.iterdir())
+    assert names == sorted(p.name + ".json" for p in EXAMPLES.glob("*.txt"))
     for n in names:
         assert (tmp_path / "a" / n).read_bytes() == (tmp_path / "b" / n).read_bytes()
     doc = json.loads((tmp_path / "a" / "000_e2dc6b7d4e4a258e.txt.json").read_text(encoding="utf-8"))

@@ -1,61 +1,105 @@
-"""`gongkai check`: check reports and print each unit's correction list."""
+"""`gongkai check`: check a batch as the office's round and print each unit's correction list."""
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.text import Text
 
-from gongkai.pipeline import Result, expand_paths, process_many
-from gongkai.standard import cell_label
+if TYPE_CHECKING:
+    from gongkai.round import Entry, Round
 
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 _NAME = {"error": "错误", "warning": "警告", "info": "提示"}
 
 
-def _summary_line(res: Result) -> Text:
-    r = res.report
-    m = r.meta
+def _summary_line(e: Entry) -> Text:
+    m = e.report.meta
     line = Text()
-    line.append(res.path.name, style="bold")
-    if res.error is not None:
-        line.append(f"  无法读取：{res.error.message}", style="bold red")
+    line.append(e.rel, style="bold")
+    if e.error is not None:
+        line.append(f"  无法读取：{e.error[1]}", style="bold red")
         return line
-    line.append(
-        f"  单位：{m.agency or '未识别'}  年度：{m.year or '未识别'}  格式：{m.template or '未识别'}  "
-    )
-    line.append(f"错误 {len(r.errors)}", style="bold red" if r.errors else "green")
+    line.append(f"  单位：{m.agency or '未识别'}  年度：{m.year or '未识别'}  格式：{m.template or '未识别'}  ")
+    line.append(f"错误 {len(e.errors)}", style="bold red" if e.errors else "green")
     line.append("  ")
-    line.append(f"警告 {len(r.warnings)}", style="yellow" if r.warnings else "green")
+    line.append(f"警告 {len(e.warnings)}", style="yellow" if e.warnings else "green")
+    if e.unit is not None and e.unit.name != m.agency:
+        line.append(f"  名单单位：{e.unit.name}", style="dim")
+    if e.recheck is not None:
+        line.append(f"  复核：{e.recheck.label}", style="magenta")
     return line
 
 
-def print_result(console: Console, res: Result, show_info: bool) -> None:
-    console.print(_summary_line(res))
-    for f in res.report.findings:
+def print_entry(console: Console, e: Entry, show_info: bool) -> None:
+    from gongkai.notice.content import cell_ref
+
+    console.print(_summary_line(e))
+    for f in e.findings:
         if f.severity == "info" and not show_info:
             continue
         t = Text("  ")
         t.append(f"[{_NAME[f.severity]}]", style=_STYLE[f.severity])
         t.append(f" {f.message}")
         t.append(f"  ({f.rule})", style="dim")
+        if e.recheck is not None:
+            state = e.recheck.state(f.key)
+            if state:
+                t.append("  仍未整改" if state == "remaining" else "  新发现", style="magenta")
         console.print(t)
         if f.cells and f.severity != "info":
-            cells = "、".join(cell_label(c) for c in f.cells[:8])
+            refs = [cell_ref(e.report, c) for c in f.cells[:8] if c.count(".") == 2]
+            cells = "、".join(f"{r.label}（{r.location}）" if r.location else r.label for r in refs)
             more = f" 等{len(f.cells)}个" if len(f.cells) > 8 else ""
-            console.print(Text(f"      涉及单元格：{cells}{more}", style="dim"))
+            if cells:
+                console.print(Text(f"      涉及单元格：{cells}{more}", style="dim"))
+    if e.recheck is not None and e.recheck.fixed:
+        for old in e.recheck.fixed:
+            console.print(Text(f"  [已整改] {old.get('message', '')}", style="green"))
 
 
-def exit_code(results: list[Result]) -> int:
-    if any(not r.readable for r in results):
+def print_round(console: Console, rnd: Round, show_info: bool) -> None:
+    from gongkai.round import STATUS_LABELS
+
+    for e in rnd.entries:
+        print_entry(console, e, show_info)
+    if rnd.skipped:
+        console.print(Text(f"\n未作为报告核查的文件（{len(rnd.skipped)} 个）：", style="bold"))
+        for s in rnd.skipped:
+            console.print(Text(f"  {s.rel}：{s.reason}"))
+    if rnd.roster is not None:
+        console.print(Text("\n名单核对：", style="bold"))
+        missing = rnd.missing
+        console.print(Text(f"  缺报（{len(missing)} 个单位）：" + ("、".join(u.name for u in missing) or "无")))
+        for r in rnd.duplicates:
+            console.print(Text(f"  重复报送：{r.name}：" + "、".join(e.rel for e in r.entries), style="yellow"))
+        for e in rnd.unmatched:
+            console.print(Text(f"  未匹配名单的报告：{e.rel}（报告中的单位：{e.report.meta.agency or '未识别'}）"))
+    others = rnd.other_years
+    if others:
+        console.print(Text(f"\n{rnd.year} 年度以外的报告（用于跨年度核查，不计入本轮）：", style="bold"))
+        for e in others:
+            console.print(Text(f"  {e.rel}（{e.year} 年度）"))
+    n_err = sum(len(e.errors) for e in rnd.entries)
+    unreadable = sum(1 for e in rnd.entries if e.error is not None)
+    ok = sum(1 for e in rnd.entries if e.error is None and not e.errors)
+    console.print(f"\n共 {len(rnd.entries)} 份报告：{ok} 份无错误，错误 {n_err} 条，无法读取 {unreadable} 份。")
+    c = rnd.counts()
+    year = f"{rnd.year} 年度" if rnd.year else "本轮"
+    parts = [f"{STATUS_LABELS[s]} {c[s]}" for s in ("passed", "needs_fix", "unreadable", "missing")]
+    console.print(
+        f"{year}共 {c['units']} 个单位：" + "，".join(parts) + f"；未作为报告核查的文件 {c['skipped']} 个。"
+    )
+
+
+def exit_code(rnd: Round, explicit: set[str]) -> int:
+    if any(e.error is not None for e in rnd.entries) or any(s.rel in explicit for s in rnd.skipped):
         return 2
-    if any(r.report.errors for r in results):
+    if any(e.errors for e in rnd.entries):
         return 1
     return 0
 
@@ -63,53 +107,109 @@ def exit_code(results: list[Result]) -> int:
 def register(app: typer.Typer) -> None:
     @app.command("check")
     def check_cmd(
-        paths: Annotated[list[Path], typer.Argument(help="报告文件或文件夹（递归查找）")],
+        paths: Annotated[list[Path], typer.Argument(help="报告文件、文件夹（递归查找）或 .zip 压缩包")],
         format: Annotated[str, typer.Option("--format", "-f", help="输出格式：text 或 json")] = "text",
         info: Annotated[bool, typer.Option("--info/--no-info", help="是否显示“提示”级别的发现")] = True,
-        jobs: Annotated[int, typer.Option("--jobs", "-j", help="并行进程数")] = 1,
+        jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="并行进程数（默认：全部 CPU 核）")] = None,
+        roster: Annotated[
+            Path | None, typer.Option("--roster", help="单位名单 CSV（单位名称、别名、地区、层级、联系人）")
+        ] = None,
+        baseline: Annotated[
+            str | None,
+            typer.Option("--baseline", help="上一轮的核查结果（check --format json 的输出，或数据库），用于复核"),
+        ] = None,
+        db: Annotated[
+            str | None, typer.Option("--db", help="数据库（文件或 postgresql://…），用于取上一年度报告")
+        ] = None,
+        year: Annotated[int | None, typer.Option("--year", help="本轮核查的年度（默认：多数报告的年度）")] = None,
     ) -> None:
-        """核查报告：逐份列出单位、年度、格式、错误与警告，以及每条发现涉及的单元格。
+        """核查一批报告：逐份列出单位、年度、格式、错误与警告，以及每条发现涉及的单元格和位置。
+
+        给出 --roster 时按名单核对：缺报、重复报送、未匹配名单的报告。同一批中有同一单位上一年度的报告
+        （或 --db 数据库中有）时，做跨年度核查。--baseline 给出上一轮的结果时，逐条标明已整改、仍未整改和新发现。
+        压缩包（.zip）按文件夹读取；不是报告的文件列出原因，不计入报告。
 
         退出码：有错误为 1，有文件无法读取为 2，否则为 0。
 
-        示例：gongkai check examples/
+        示例：gongkai check 收到的报告/ --roster 名单.csv --format json > 第一轮.json
         """
-        files = expand_paths(paths)
-        if not files:
+        import json
+
+        from gongkai.round import Roster, RosterError
+        from gongkai.round.model import load_baseline
+        from gongkai.round.run import is_store
+
+        store_baseline = baseline if baseline is not None and is_store(baseline) else None
+        json_baseline = Path(baseline) if baseline is not None and store_baseline is None else None
+        try:
+            ros = Roster.load(roster) if roster is not None else None
+            base = json.loads(json_baseline.read_text(encoding="utf-8")) if json_baseline is not None else None
+        except RosterError as exc:
+            typer.echo(str(exc), err=True)
+            raise typer.Exit(2) from None
+        except (OSError, ValueError) as exc:
+            typer.echo(f"无法读取上一轮的核查结果 {baseline}：{exc}", err=True)
+            raise typer.Exit(2) from None
+        try:
+            if base is not None:
+                load_baseline(base)
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            typer.echo(f"上一轮的核查结果无法使用（{exc}）", err=True)
+            raise typer.Exit(2) from None
+        try:
+            rnd = _run(paths, ros, jobs, year, db, store_baseline, format != "json")
+        except Exception as exc:  # the store (--db, --baseline) unusable: a message, not a traceback
+            from gongkai.store import StoreError
+
+            if not isinstance(exc, StoreError):
+                raise
+            typer.echo(str(exc), err=True)
+            raise typer.Exit(2) from None
+        if not rnd.entries and not rnd.skipped:
             typer.echo("没有找到可核查的报告文件。", err=True)
             raise typer.Exit(2)
-        console = Console(stderr=False, highlight=False, soft_wrap=True)
-        results: list[Result] = []
+        if base is not None and json_baseline is not None:
+            from gongkai.round import apply_baseline
+
+            try:
+                apply_baseline(rnd, base, json_baseline.name)
+            except (ValueError, KeyError, TypeError) as exc:
+                typer.echo(f"上一轮的核查结果无法使用（{exc}）", err=True)
+                raise typer.Exit(2) from None
         if format == "json":
-            for res in process_many(files, jobs):
-                results.append(res)
-            payload = [
-                {
-                    "file": str(r.path),
-                    "readable": r.readable,
-                    "error": None if r.error is None else {"code": r.error.code, "message": r.error.message},
-                    "meta": r.report.meta.model_dump(),
-                    "valid": r.report.valid,
-                    "findings": [f.model_dump() for f in r.report.findings],
-                }
-                for r in results
-            ]
-            sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+            sys.stdout.write(rnd.to_json())
         else:
-            progress = Progress(
-                TextColumn("核查中"), BarColumn(), MofNCompleteColumn(), console=Console(stderr=True), transient=True
-            )
-            with progress:
-                task = progress.add_task("check", total=len(files))
-                for res in process_many(files, jobs):
-                    results.append(res)
-                    progress.advance(task)
-            for res in results:
-                print_result(console, res, info)
-            n_err = sum(len(r.report.errors) for r in results)
-            unreadable = sum(1 for r in results if not r.readable)
-            console.print(
-                f"\n共 {len(results)} 份报告：{sum(1 for r in results if r.report.valid and r.readable)} 份无错误，"
-                f"错误 {n_err} 条，无法读取 {unreadable} 份。"
-            )
-        raise typer.Exit(exit_code(results))
+            print_round(Console(highlight=False, soft_wrap=True, markup=False), rnd, info)
+        raise typer.Exit(exit_code(rnd, {str(p) for p in paths}))
+
+
+def _run(
+    paths: list[Path],
+    roster: object,
+    jobs: int | None,
+    year: int | None,
+    db: str | None,
+    baseline: str | None,
+    progress: bool,
+) -> Round:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from gongkai.round import Roster, run_round
+
+    assert roster is None or isinstance(roster, Roster)
+    if not progress:
+        return run_round(list(paths), roster=roster, jobs=jobs, year=year, db=db, baseline=baseline)
+    columns = (TextColumn("核查中"), BarColumn(), MofNCompleteColumn())
+    bar = Progress(*columns, console=Console(stderr=True), transient=True)
+    with bar:
+        task = bar.add_task("check", total=None)
+        return run_round(
+            list(paths),
+            roster=roster,
+            jobs=jobs,
+            year=year,
+            db=db,
+            baseline=baseline,
+            on_total=lambda n: bar.update(task, total=n),
+            on_result=lambda _e: bar.advance(task),
+        )

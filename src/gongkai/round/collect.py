@@ -96,7 +96,9 @@ def _display(p: Path) -> str:
     return str(p).encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
-def collect(paths: list[str | Path], limits: ZipLimits | None = None) -> Collection:
+def collect(
+    paths: list[str | Path], limits: ZipLimits | None = None, exclude: dict[Path, str] | None = None
+) -> Collection:
     """Every report file under `paths`, in a stable order, with skipped files and their reasons.
 
     A folder's files are named relative to the folder; a file given by itself by its own name
@@ -104,6 +106,7 @@ def collect(paths: list[str | Path], limits: ZipLimits | None = None) -> Collect
     """
     limits = limits or ZipLimits()
     out = Collection()
+    leave_out = {_resolved(p): reason for p, reason in (exclude or {}).items()}
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
@@ -113,12 +116,24 @@ def collect(paths: list[str | Path], limits: ZipLimits | None = None) -> Collect
                 if any(part.startswith(".") or part == "__MACOSX" for part in f.relative_to(p).parts[:-1]):
                     out.skipped.append(Skipped(rel, "隐藏或系统文件夹中的文件"))
                     continue
+                if _resolved(f) in leave_out:
+                    out.skipped.append(Skipped(rel, leave_out[_resolved(f)]))
+                    continue
                 _add_file(out, f, rel, limits, depth=0)
         elif p.exists() or p.is_symlink():
-            _add_file(out, p, _display(p), limits, depth=0)
+            # an archive given by itself stands for its folder: its members are named under its file name
+            rel = _display(Path(p.name)) if p.suffix.lower() in ARCHIVE_EXTENSIONS else _display(p)
+            _add_file(out, p, rel, limits, depth=0)
         else:
             out.skipped.append(Skipped(_display(p), "文件不存在"))
     return out
+
+
+def _resolved(p: Path) -> Path:
+    try:
+        return p.resolve()
+    except OSError:
+        return p
 
 
 def _add_file(out: Collection, path: Path, rel: str, limits: ZipLimits, depth: int) -> None:

@@ -302,7 +302,7 @@ def _add_findings(report: Report, found: list[Finding]) -> None:
 # ---------------------------------------------------------------------- recheck
 def load_baseline(data: dict[str, Any]) -> dict[tuple[str, int | None], list[dict[str, Any]]]:
     """An earlier round's JSON → {(unit key, year): findings of the unit's reports}."""
-    if data.get("schema") != ROUND_SCHEMA:
+    if not isinstance(data, dict) or data.get("schema") != ROUND_SCHEMA:
         raise ValueError("不是 gongkai check --format json 输出的核查结果文件")
     out: dict[tuple[str, int | None], list[dict[str, Any]]] = defaultdict(list)
     for f in data.get("files", []):

@@ -56,6 +56,7 @@ class Unit:
 @dataclass
 class Roster:
     units: list[Unit] = field(default_factory=list)
+    source: Path | None = None  # the file it was read from (left out when it lies inside the batch)
 
     @classmethod
     def load(cls, path: str | Path) -> Roster:
@@ -64,7 +65,9 @@ class Roster:
             data = p.read_bytes()
         except OSError as exc:
             raise RosterError(f"无法读取名单文件 {p}：{exc.strerror or exc}") from exc
-        return cls.parse(data, str(p))
+        roster = cls.parse(data, str(p))
+        roster.source = p
+        return roster
 
     @classmethod
     def parse(cls, data: bytes, name: str = "名单") -> Roster:

@@ -49,6 +49,50 @@ def store_lookup(db: str) -> PreviousLookup:
     return lookup
 
 
+def is_store(ref: str | Path) -> bool:
+    """Whether a --baseline names a store (a database URL or an SQLite file) rather than a round's JSON."""
+    text = str(ref)
+    return "://" in text or Path(text).suffix.lower() in (".db", ".sqlite", ".sqlite3")
+
+
+def baseline_from_store(db: str, entries: list[Entry]) -> dict[str, Any]:
+    """An earlier round as the store knows it: for each unit and year of this round, the findings of the
+    stored current report (when it is another file than the one just received)."""
+    from gongkai.notice.content import finding_view
+    from gongkai.round.model import ROUND_SCHEMA
+    from gongkai.store import StoreError, open_store
+    from gongkai.store.query import current_report_id, find_agency, load_report
+
+    files: list[dict[str, Any]] = []
+    store = open_store(db)
+    try:
+        with store.read() as conn:
+            for e in entries:
+                agency, year = e.report.meta.agency, e.report.meta.year
+                if e.error is not None or not agency or year is None:
+                    continue
+                try:
+                    rid = current_report_id(conn, find_agency(conn, agency), year)
+                except StoreError:
+                    continue
+                if rid is None:
+                    continue
+                old = load_report(conn, rid)
+                if old.source.sha256 == e.report.source.sha256:
+                    continue
+                files.append(
+                    {
+                        "unit": e.unit_name,
+                        "readable": True,
+                        "meta": old.meta.model_dump(),
+                        "findings": [finding_view(old, f) for f in old.findings],
+                    }
+                )
+    finally:
+        store.close()
+    return {"schema": ROUND_SCHEMA, "files": files}
+
+
 def run_round(
     paths: list[str | Path],
     roster: Roster | None = None,
@@ -61,12 +105,15 @@ def run_round(
     on_total: Callable[[int], None] | None = None,
 ) -> Round:
     """Process a batch as the office's round. Nothing here raises for a bad report file."""
-    with collect(list(paths), zip_limits) as coll:
+    exclude = {roster.source: "本轮使用的单位名单"} if roster is not None and roster.source else None
+    with collect(list(paths), zip_limits, exclude) as coll:
         if on_total is not None:
             on_total(len(coll.items))
         entries, skipped = process_collection(coll, jobs, on_result)
     rnd = build_round(entries, skipped, roster, year, store_lookup(db) if db else None)
-    if baseline is not None:
+    if baseline is not None and is_store(baseline):
+        apply_baseline(rnd, baseline_from_store(str(baseline), rnd.entries), str(baseline))
+    elif baseline is not None:
         data = json.loads(Path(baseline).read_text(encoding="utf-8"))
         apply_baseline(rnd, data, Path(baseline).name)
     return rnd
