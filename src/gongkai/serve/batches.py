@@ -136,6 +136,14 @@ def file_ext(name: str) -> str:
     return ext if _EXT_RE.match(ext) else ""
 
 
+def _renamed(rel: str, archive: Path, shown: str) -> str:
+    """A member's name under the archive's name as uploaded (collect names it by the stored file)."""
+    for prefix in (str(archive), archive.name):
+        if rel.startswith(prefix + "/"):
+            return shown + rel[len(prefix):]
+    return f"{shown}/{rel}"
+
+
 class Batches:
     """Every batch of one server, and the single worker that processes them one after another."""
 
@@ -328,11 +336,10 @@ class Batches:
                 items.append(Item(up.rel, up.sha256, up.ext))
                 continue
             with collect([path], self.limits.zip_limits()) as coll:
-                prefix = str(path)
                 for s in coll.skipped:
-                    batch.skipped.append(Skipped(up.rel + s.rel[len(prefix):], s.reason))
+                    batch.skipped.append(Skipped(_renamed(s.rel, path, up.rel), s.reason))
                 for it in coll.items:
-                    items.append(self.save_bytes(it.path.read_bytes(), up.rel + it.rel[len(prefix):]))
+                    items.append(self.save_bytes(it.path.read_bytes(), _renamed(it.rel, path, up.rel)))
             if len(items) > self.limits.max_files:
                 raise BatchError(f"本批文件过多（超过 {self.limits.max_files} 个）")
         batch.items = items
