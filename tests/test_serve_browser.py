@@ -21,6 +21,7 @@ from gongkai.serve.app import create_app
 
 ROOT = Path(__file__).parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("*.txt"))
+ROSTER = ROOT / "examples" / "名单.csv"  # the five example towns and one that sends nothing
 PDF = ROOT / "tests" / "fixtures" / "corpus" / "pdf" / "002_huaian_hongze_district_2023.pdf"
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -76,13 +77,16 @@ def test_upload_check_evidence_mark_download(server: str, browser: Browser, tmp_
     page.goto(server + "/")
     expect(page.locator("h1")).to_have_text("上传年度报告")
     page.set_input_files("input[name=files]", [str(p) for p in EXAMPLES] + [str(PDF)])
+    page.set_input_files("input[name=roster]", str(ROSTER))
     _shot(page, tmp_path, "1-upload")
     page.click("button.primary")
     page.wait_for_url("**/batch/**")
     # live progress by htmx polling, until the state says done
     expect(page.locator("#batch-status .state")).to_have_text("已完成", timeout=120_000)
-    expect(page.locator(".card.bad b")).to_have_text("1")  # 洪泽区 2023 needs fixing
+    expect(page.locator(".card.bad b")).to_have_text("1")  # 乌苏市西大沟镇 lacks section 六
     expect(page.locator(".card.ok b")).to_have_text("4")
+    expect(page.locator(".card.missing b")).to_have_text("1")  # 巫山县龙门街道办事处 sent nothing
+    expect(page.locator("tr.st-missing")).to_contain_text("巫山县龙门街道办事处")
     _shot(page, tmp_path, "2-batch")
 
     # the PDF report: the review table's 总计 printed 0 is the cell the findings name
