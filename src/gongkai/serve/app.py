@@ -7,7 +7,6 @@ the package's own static folder, no CDN) and, with `.json` in its address or an 
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import os
 from pathlib import Path
 from typing import Any
@@ -45,9 +44,8 @@ def _fmt_num(v: Any) -> str:
 
 def _templates() -> Jinja2Templates:
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True),
-                      trim_blocks=True, lstrip_blocks=True)
+                      trim_blocks=True, lstrip_blocks=True, auto_reload=False)
     env.filters["num"] = _fmt_num
-    env.filters["hash8"] = lambda s: hashlib.sha1(str(s).encode()).hexdigest()[:10]
     env.globals["label"] = cell_label
     env.filters["pct"] = lambda v: "—" if v is None else f"{v * 100:.1f}%"
     return Jinja2Templates(env=env)

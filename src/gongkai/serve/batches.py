@@ -158,6 +158,7 @@ class Batches:
         for d in (self.files_dir, self.batches_dir, self.cache_dir, data_dir / "incoming"):
             d.mkdir(parents=True, exist_ok=True)
         self._batches: dict[str, Batch] = {}
+        self._files: dict[str, Path] = {}  # sha256 → the kept file
         self._lock = threading.Lock()
         self._queue: queue.Queue[str] = queue.Queue()
         self._worker: threading.Thread | None = None
@@ -167,10 +168,23 @@ class Batches:
         """Where the file with this content is kept (None when it is not in the data folder)."""
         if not SHA_RE.match(sha256):
             return None
+        known = self._files.get(sha256)
+        if known is not None and known.is_file():
+            return known
         for p in self.files_dir.glob(f"{sha256}*"):
             if p.is_file() and p.parent == self.files_dir:
+                self._files[sha256] = p
                 return p
         return None
+
+    def _keep(self, source: Path, sha: str, ext: str) -> None:
+        """Move a file into the data folder under its hash, unless that content is there already."""
+        target = self.files_dir / f"{sha}{ext}"
+        if sha in self._files or target.exists() or self.file_path(sha) is not None:
+            source.unlink(missing_ok=True)
+            return
+        shutil.move(source, target)
+        self._files[sha] = target
 
     def save_stream(self, stream: IO[bytes], name: str, budget: int) -> tuple[Item, int]:
         """Copy an upload into the data folder under its content hash (kept once); refuses oversize files."""
@@ -190,9 +204,7 @@ class Batches:
                     h.update(chunk)
                     tmp.write(chunk)
             sha, ext = h.hexdigest(), file_ext(name)
-            target = self.files_dir / f"{sha}{ext}"
-            if self.file_path(sha) is None:
-                os.replace(tmp_name, target)
+            self._keep(Path(tmp_name), sha, ext)
             return Item(name, sha, ext), size
         finally:
             Path(tmp_name).unlink(missing_ok=True)
@@ -202,7 +214,17 @@ class Batches:
         if self.file_path(sha) is None:
             tmp = self.data_dir / "incoming" / f"{sha}.part"
             tmp.write_bytes(data)
-            os.replace(tmp, self.files_dir / f"{sha}{ext}")
+            self._keep(tmp, sha, ext)
+        return Item(name, sha, ext)
+
+    def save_file(self, path: Path, name: str) -> Item:
+        """Take over a file extracted from an archive (moved, not copied)."""
+        h = hashlib.sha256()
+        with open(path, "rb") as fh:
+            while chunk := fh.read(_CHUNK):
+                h.update(chunk)
+        sha, ext = h.hexdigest(), file_ext(name)
+        self._keep(path, sha, ext)
         return Item(name, sha, ext)
 
     # ------------------------------------------------------------------ batches
@@ -339,7 +361,7 @@ class Batches:
                 for s in coll.skipped:
                     batch.skipped.append(Skipped(_renamed(s.rel, path, up.rel), s.reason))
                 for it in coll.items:
-                    items.append(self.save_bytes(it.path.read_bytes(), _renamed(it.rel, path, up.rel)))
+                    items.append(self.save_file(it.path, _renamed(it.rel, path, up.rel)))
             if len(items) > self.limits.max_files:
                 raise BatchError(f"本批文件过多（超过 {self.limits.max_files} 个）")
         batch.items = items
@@ -404,7 +426,7 @@ class Batches:
     def _reload_entries(self, batch: Batch, have: list[Entry] | None = None) -> list[Entry]:
         """Entries in upload order with the store's findings (cross-year ones included)."""
         from gongkai.pipeline import process_path
-        from gongkai.store.query import load_report
+        from gongkai.store.query import load_report, stored_findings
 
         by_sha = {e.report.source.sha256: e for e in (have or [])}
         stored = self._stored_ids(i.sha256 for i in batch.items)
@@ -413,13 +435,17 @@ class Batches:
             for item in batch.items:
                 if item.status == "unreadable" and item.error == NOT_A_REPORT:
                     continue
-                if item.sha256 in stored:
+                have_entry = by_sha.get(item.sha256)
+                if item.sha256 in stored and have_entry is not None:
+                    # the report in hand, with the store's findings (cross-year ones included)
+                    have_entry.report.findings = stored_findings(conn, stored[item.sha256])
+                    out.append(Entry(item.rel, have_entry.report))
+                elif item.sha256 in stored:
                     report: Report = load_report(conn, stored[item.sha256])
                     report.source.path = item.rel
                     out.append(Entry(item.rel, report))
-                elif item.sha256 in by_sha:
-                    e = by_sha[item.sha256]
-                    out.append(Entry(item.rel, e.report, e.error))
+                elif have_entry is not None:
+                    out.append(Entry(item.rel, have_entry.report, have_entry.error))
                 else:
                     path = self.files_dir / f"{item.sha256}{item.ext}"
                     out.append(entry_of(process_path(path), item.rel))

@@ -3,11 +3,12 @@ tokens, the session cookie and the password gate."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
@@ -69,6 +70,18 @@ def mark_dict(m: Mark | None) -> dict[str, Any] | None:
         return None
     return {"status": m.status, "label": m.label, "reason": m.reason, "who": m.who,
             "at": m.at.astimezone().strftime("%Y-%m-%d %H:%M")}
+
+
+def mark_ref(sha256: str, key: str) -> dict[str, str]:
+    """A finding's mark link: a page-unique element id and the query naming the finding."""
+    digest = hashlib.sha1(f"{sha256}|{key}".encode()).hexdigest()[:12]
+    return {"mid": f"m-{digest}", "q": urlencode({"sha256": sha256, "key": key})}
+
+
+def here_q(request: Request) -> str:
+    """This page's address, URL-encoded, to come back to after a form."""
+    url = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return quote(url, safe="")
 
 
 def json_response(data: Any, status: int = 200) -> Response:
@@ -140,5 +153,5 @@ class SessionMiddleware(BaseHTTPMiddleware):
         return response
 
 
-__all__ = ["SessionMiddleware", "State", "checked_form", "error_page", "field", "is_htmx", "json_response",
-           "mark_dict", "page", "session", "state", "wants_json"]
+__all__ = ["SessionMiddleware", "State", "checked_form", "error_page", "field", "is_htmx", "here_q", "json_response",
+           "mark_dict", "mark_ref", "page", "session", "state", "wants_json"]

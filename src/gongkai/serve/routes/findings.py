@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from sqlalchemy import or_, select
 from starlette.requests import Request
@@ -15,7 +15,18 @@ from gongkai.model import Finding
 from gongkai.notice.content import SEVERITY_LABELS
 from gongkai.serve.batches import SHA_RE
 from gongkai.serve.security import safe_next
-from gongkai.serve.web import checked_form, error_page, field, is_htmx, mark_dict, page, session, state
+from gongkai.serve.web import (
+    checked_form,
+    error_page,
+    field,
+    here_q,
+    is_htmx,
+    mark_dict,
+    mark_ref,
+    page,
+    session,
+    state,
+)
 from gongkai.standard import cell_label
 from gongkai.store import StoreError
 from gongkai.store.marks import MARK_LABELS, marks_for, set_mark
@@ -61,11 +72,12 @@ def query_findings(request: Request, params: dict[str, str]) -> tuple[list[dict[
     for r in rows:
         f = Finding(rule=r["rule"], severity=r["severity"], message=r["message"], cells=list(r["cells"] or []),
                     suspect=r["suspect"])
-        m = marks.get((r["sha256"], f.key))
+        key = f.key
+        m = marks.get((r["sha256"], key))
         if status and (m.status if m else "open") != status:
             continue
         out.append({"rule": f.rule, "severity": f.severity, "severity_label": SEVERITY_LABELS[f.severity],
-                    "message": f.message, "key": f.key, "sha256": r["sha256"], "year": r["year"],
+                    "message": f.message, "key": key, "sha256": r["sha256"], "year": r["year"],
                     "unit": r["agency"] or r["agency_printed"] or "未识别单位", "file": r["source_path"],
                     "cells": [cell_label(c) for c in f.cells[:3]] + (["…"] if len(f.cells) > 3 else []),
                     "mark": mark_dict(m)})
@@ -83,12 +95,12 @@ def findings_page(request: Request) -> Response:
     start = int(offset) if offset.isdigit() else 0
     rows, total = query_findings(request, params)
     shown = rows[start : start + PAGE_SIZE]
+    for r in shown:
+        r["ref"] = mark_ref(r["sha256"], r["key"])
     all_rules()
-    here_q = params | ({"offset": str(start)} if start else {})
-    here = "/findings" + ("?" + urlencode(here_q) if here_q else "")
     ctx = {"rows": shown, "total": total, "params": params, "start": start, "page_size": PAGE_SIZE,
            "rules": sorted(RULES.values(), key=lambda r: r.id), "severities": SEVERITY_LABELS,
-           "statuses": STATUS_FILTERS, "here": here,
+           "statuses": STATUS_FILTERS, "next_q": here_q(request),
            "next_url": "/findings?" + urlencode(params | {"offset": str(start + PAGE_SIZE)})
            if start + PAGE_SIZE < total else None}
     return page(request, "findings.html", ctx, {"total": total, "offset": start, "findings": shown})
@@ -100,8 +112,9 @@ def mark_form(request: Request) -> Response:
     if not SHA_RE.match(sha) or not key:
         return error_page(request, 400, "缺少要标记的问题")
     ctx = {"sha": sha, "key": key, "next": safe_next(q.get("next")), "statuses": MARK_LABELS,
-           "row_id": q.get("row", "")}
-    return page(request, "_mark_form.html" if is_htmx(request) else "mark.html", ctx, ctx)
+           "ref": mark_ref(sha, key)}
+    return page(request, "_mark_form.html" if is_htmx(request) else "mark.html", ctx,
+                {"sha256": sha, "key": key, "statuses": MARK_LABELS})
 
 
 async def mark(request: Request) -> Response:
@@ -118,7 +131,7 @@ async def mark(request: Request) -> Response:
         m = set_mark(state(request).store, sha, key, status, who, reason)
     except StoreError as exc:
         ctx = {"sha": sha, "key": key, "next": nxt, "statuses": MARK_LABELS, "error": str(exc),
-               "reason": reason, "status": status, "row_id": field(form, "row")}
+               "reason": reason, "status": status, "ref": mark_ref(sha, key)}
         return page(request, "_mark_form.html" if is_htmx(request) else "mark.html", ctx, {"error": str(exc)}, 400)
     sess = session(request)
     if who and who != sess.who:
@@ -129,8 +142,8 @@ async def mark(request: Request) -> Response:
             state(request).batches.write_round(batch)
     mark_view = mark_dict(m)
     if is_htmx(request):
-        return page(request, "_mark_cell.html", {"mark": mark_view, "sha": sha, "key": key, "next": nxt,
-                                                 "row_id": field(form, "row")}, mark_view)
+        ctx = {"mark": mark_view, "ref": mark_ref(sha, key), "next_q": quote(nxt, safe="")}
+        return page(request, "_mark_cell.html", ctx, mark_view)
     if request.scope.get("gongkai_json"):
         return page(request, "", {}, {"mark": mark_view})
     return RedirectResponse(nxt, 303)

@@ -18,7 +18,7 @@ from gongkai.notice.content import SEVERITY_LABELS, finding_view
 from gongkai.serve.batches import SHA_RE
 from gongkai.serve.evidence import cell_evidence, page_image
 from gongkai.serve.layout import report_grids
-from gongkai.serve.web import error_page, is_htmx, mark_dict, page, state
+from gongkai.serve.web import error_page, here_q, is_htmx, mark_dict, mark_ref, page, state
 from gongkai.standard import SECTIONS
 from gongkai.store.marks import Mark, dismissed_keys, marks_for
 from gongkai.store.query import load_report
@@ -51,7 +51,8 @@ def findings_view(report: Report, marks: dict[tuple[str, str], Mark]) -> list[di
     for i, f in enumerate(report.findings):
         m = marks.get((report.source.sha256, f.key))
         rule = RULES.get(f.rule)
-        out.append({"i": i, "f": f, "key": f.key, "mark": mark_dict(m), "rule_title": rule.title if rule else f.rule,
+        out.append({"i": i, "f": f, "key": f.key, "mark": mark_dict(m), "ref": mark_ref(report.source.sha256, f.key),
+                    "rule_title": rule.title if rule else f.rule,
                     "severity_label": SEVERITY_LABELS[f.severity], "cells": [c for c in f.cells if c.count(".") == 2]})
     return out
 
@@ -131,6 +132,7 @@ def report_page(request: Request) -> Response:
         "report": report, "sha": sha, "grids": report_grids(report), "flagged": flagged, "suspects": suspects,
         "findings": views, "chosen": chosen, "evidence": _evidence_context(request, report, cell), "cell": cell,
         "sections": sections, "batch": request.query_params.get("batch", ""), "dismissed": dismissed,
+        "next_q": here_q(request),
     }
     data = {
         "report": report.model_dump(mode="json"),
