@@ -359,3 +359,14 @@ def test_html_report_evidence_shows_the_table_row(served: dict[str, Any], tmp_pa
     frag = client.get(f"/report/{sha}/evidence", params={"cell": "active.punishment.decisions"},
                       headers={"HX-Request": "true"}).text
     assert '<td class="hit">18</td>' in frag
+
+
+def test_report_highlights_the_sentence_a_finding_quotes(served: dict[str, Any], tmp_path: Path) -> None:
+    client = served["client"]
+    note = "本年共收到政府信息公开申请5件。"
+    report = variant(tmp_path, "叙事.txt", agency="巫山县叙事镇人民政府", note=note)
+    data = wait(client, upload(client, [("叙事.txt", report.read_bytes())]))
+    f = _file(data, "叙事.txt")
+    assert any(x["rule"] == "narrative.requests" for x in f["findings"])
+    html = client.get(f"/report/{f['source']['sha256']}").text
+    assert '<mark class="quoted">本年共收到政府信息公开申请5件</mark>' in html
