@@ -370,3 +370,23 @@ def test_report_highlights_the_sentence_a_finding_quotes(served: dict[str, Any],
     assert any(x["rule"] == "narrative.requests" for x in f["findings"])
     html = client.get(f"/report/{f['source']['sha256']}").text
     assert '<mark class="quoted">本年共收到政府信息公开申请5件</mark>' in html
+
+
+def test_batches_survive_a_restart(tmp_path: Path) -> None:
+    db, data = f"sqlite:///{tmp_path / 's.db'}", tmp_path / "d"
+    with TestClient(create_app(db=db, data_dir=data, jobs=1)) as client:
+        url = upload(client, [(p.name, p.read_bytes()) for p in EXAMPLES])
+        before = wait(client, url)
+        f = next(x for x in _file(before, EXAMPLES[3].name)["findings"] if x["severity"] == "error")
+        sha = _file(before, EXAMPLES[3].name)["source"]["sha256"]
+        r = client.post("/mark", data={"csrf": csrf_of(client), "sha256": sha, "key": f["key"],
+                                       "status": "dismissed", "reason": "已核实", "who": "李四"},
+                        follow_redirects=False)
+        assert r.status_code == 303
+    with TestClient(create_app(db=db, data_dir=data, jobs=1)) as client:  # a new server on the same folder
+        assert url.rsplit("/", 1)[1] in client.get("/").text
+        after = client.get(url + ".json").json()
+        assert after["state"] == "done"
+        assert after["summary"] == before["summary"] | {"needs_fix": 0, "passed": 5, "errors": 0}
+        saved = (data / "batches" / before["id"] / "round.json").read_text(encoding="utf-8")
+        assert '"dismissed": true' in saved

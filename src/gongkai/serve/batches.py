@@ -43,6 +43,7 @@ BATCH_RE = re.compile(r"^[0-9]{8}-[0-9]{6}-[0-9a-f]{6}$")
 _EXT_RE = re.compile(r"^\.[a-z0-9]{1,8}$")
 _CHUNK = 1 << 20
 _INGEST_EVERY = 25
+_KEEP_LOADED = 4  # finished batches whose reports stay in memory
 
 
 class BatchError(Exception):
@@ -273,13 +274,37 @@ class Batches:
         if batch.state == "done":
             batch.entries = self._reload_entries(batch)
             batch.round = build_round(batch.entries, batch.skipped, batch.roster)
+            self.write_round(batch)  # marks may have changed while it was not loaded
         with self._lock:
-            self._batches.setdefault(bid, batch)
-            return self._batches[bid]
+            got = self._batches.setdefault(bid, batch)
+        self._trim()
+        return got
 
     def recent(self, n: int = 20) -> list[Batch]:
+        """The latest batches as listed (their reports are not loaded)."""
         ids = sorted((p.name for p in self.batches_dir.iterdir() if BATCH_RE.match(p.name)), reverse=True)[:n]
-        return [b for b in (self.get(i) for i in ids) if b is not None]
+        out = []
+        for bid in ids:
+            with self._lock:
+                loaded = self._batches.get(bid)
+            if loaded is not None:
+                out.append(loaded)
+                continue
+            try:
+                b = Batch.from_dict(json.loads((self.batches_dir / bid / "batch.json").read_text(encoding="utf-8")))
+            except (OSError, ValueError, KeyError):
+                continue
+            if not b.finished:
+                b.state = "failed"
+            out.append(b)
+        return out
+
+    def _trim(self) -> None:
+        """Keep the reports of a few finished batches in memory; others are loaded again when asked for."""
+        with self._lock:
+            finished = sorted((b for b in self._batches.values() if b.finished), key=lambda b: b.created)
+            for b in finished[:-_KEEP_LOADED]:
+                del self._batches[b.id]
 
     def live_round(self, batch: Batch) -> Round:
         """The round so far: the final one when done, else a summary of the reports done yet."""
@@ -340,6 +365,7 @@ class Batches:
             self._save(batch)
             if batch.state == "done":
                 self.write_round(batch)
+            self._trim()
 
     def _open(self, batch: Batch) -> None:
         """Open archives and sort out files that are not reports; every report file gets an Item."""
