@@ -329,6 +329,17 @@ class Batches:
         os.replace(tmp, path)
         return path
 
+    def item_shas(self, bid: str) -> list[str]:
+        """The content hashes of a batch's report files (without loading its reports)."""
+        with self._lock:
+            loaded = self._batches.get(bid)
+        if loaded is not None:
+            return sorted({i.sha256 for i in loaded.items})
+        path = self.batches_dir / bid / "batch.json"
+        if not BATCH_RE.match(bid) or not path.is_file():
+            return []
+        return sorted({i["sha256"] for i in json.loads(path.read_text(encoding="utf-8"))["items"]})
+
     def batches_with(self, sha256: str) -> list[str]:
         with self._lock:
             loaded = list(self._batches.values())

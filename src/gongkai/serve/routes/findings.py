@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote, urlencode
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
@@ -37,8 +37,10 @@ MAX_ROWS = 50_000
 STATUS_FILTERS = {"open": "未标记", **MARK_LABELS}
 
 
-def query_findings(request: Request, params: dict[str, str]) -> tuple[list[dict[str, Any]], int]:
-    """The findings matching the filters (batch, unit, rule, severity, status), newest reports first."""
+def query_findings(request: Request, params: dict[str, str], start: int = 0,
+                   limit: int = MAX_ROWS) -> tuple[list[dict[str, Any]], int]:
+    """The findings matching the filters (batch, unit, rule, severity, status) in the order reports were
+    stored: rows `start` to `start + limit`, and how many match in all."""
     st = state(request)
     stmt = (
         select(findings.c.rule, findings.c.severity, findings.c.message, findings.c.cells, findings.c.suspect,
@@ -46,14 +48,10 @@ def query_findings(request: Request, params: dict[str, str]) -> tuple[list[dict[
                agencies.c.name.label("agency"))
         .select_from(findings.join(reports, reports.c.id == findings.c.report_id)
                      .outerjoin(agencies, agencies.c.id == reports.c.agency_id))
-        .order_by(reports.c.id, findings.c.seq, findings.c.id)
-        .limit(MAX_ROWS)
     )
     bid = params.get("batch")
     if bid:
-        batch = st.batches.get(bid)
-        shas = sorted({i.sha256 for i in batch.items}) if batch else []
-        stmt = stmt.where(reports.c.sha256.in_(shas))
+        stmt = stmt.where(reports.c.sha256.in_(st.batches.item_shas(bid)))
     else:
         stmt = stmt.where(reports.c.is_current.is_(True))
     if params.get("unit"):
@@ -64,10 +62,15 @@ def query_findings(request: Request, params: dict[str, str]) -> tuple[list[dict[
         stmt = stmt.where(findings.c.rule == params["rule"])
     if params.get("severity"):
         stmt = stmt.where(findings.c.severity == params["severity"])
-    with st.store.read() as conn:
-        rows = conn.execute(stmt).mappings().all()
-        marks = marks_for(conn, {r["sha256"] for r in rows})
     status = params.get("status", "")
+    ordered = stmt.order_by(reports.c.id, findings.c.seq, findings.c.id)
+    with st.store.read() as conn:
+        if status:  # marks live beside the findings, keyed by hash and Finding.key: filtered here
+            rows = conn.execute(ordered.limit(MAX_ROWS)).mappings().all()
+        else:
+            total = conn.execute(select(func.count()).select_from(stmt.subquery())).scalar_one()
+            rows = conn.execute(ordered.offset(start).limit(limit)).mappings().all()
+        marks = marks_for(conn, {r["sha256"] for r in rows})
     out: list[dict[str, Any]] = []
     for r in rows:
         f = Finding(rule=r["rule"], severity=r["severity"], message=r["message"], cells=list(r["cells"] or []),
@@ -81,7 +84,9 @@ def query_findings(request: Request, params: dict[str, str]) -> tuple[list[dict[
                     "unit": r["agency"] or r["agency_printed"] or "未识别单位", "file": r["source_path"],
                     "cells": [cell_label(c) for c in f.cells[:3]] + (["…"] if len(f.cells) > 3 else []),
                     "mark": mark_dict(m)})
-    return out, len(out)
+    if status:
+        return out[start : start + limit], len(out)
+    return out, int(total)
 
 
 def _params(request: Request) -> dict[str, str]:
@@ -93,8 +98,7 @@ def findings_page(request: Request) -> Response:
     params = _params(request)
     offset = request.query_params.get("offset", "0")
     start = int(offset) if offset.isdigit() else 0
-    rows, total = query_findings(request, params)
-    shown = rows[start : start + PAGE_SIZE]
+    shown, total = query_findings(request, params, start, PAGE_SIZE)
     for r in shown:
         r["ref"] = mark_ref(r["sha256"], r["key"])
     all_rules()
