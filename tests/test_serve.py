@@ -257,7 +257,7 @@ def test_unreadable_file_is_reported_not_fatal(served: dict[str, Any]) -> None:
     url = upload(client, [("坏文件.pdf", b"%PDF-1.4\nthis is not a PDF"), ("说明.exe", b"MZ"),
                           (EXAMPLES[1].name, EXAMPLES[1].read_bytes())])
     data = wait(client, url)
-    assert (data["summary"]["unreadable"], data["summary"]["passed"]) == (1, 1)
+    assert (data["summary"]["unreadable"], data["summary"]["passed"]) == (1, 1), data
     assert data["skipped"][0]["reason"].startswith("不支持的文件格式（.exe）")
     bad = _file(data, "坏文件.pdf")
     assert bad["status_label"] == "无法读取" and bad["error"]["message"]

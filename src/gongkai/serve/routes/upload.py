@@ -63,6 +63,8 @@ async def upload(request: Request) -> Response:
 
 
 def _batch_context(request: Request, batch: Batch) -> tuple[dict[str, Any], dict[str, Any]]:
+    # the state first: a batch says "done" only once its round is built, so the summary below is final
+    data = batch.to_dict() | {"state_label": batch.state_label, "done": batch.done, "total": batch.total}
     rnd = state(request).batches.live_round(batch)
     counts = rnd.counts()
     files = []
@@ -70,10 +72,10 @@ def _batch_context(request: Request, batch: Batch) -> tuple[dict[str, Any], dict
         files.append({"rel": e.rel, "sha256": e.report.source.sha256, "unit": e.unit_name, "year": e.year,
                       "status": e.status, "status_label": STATUS_LABELS[e.status], "errors": len(e.errors),
                       "warnings": len(e.warnings), "error": e.error[1] if e.error else None})
-    ctx = {"batch": batch, "round": rnd, "counts": counts, "files": files, "labels": STATUS_LABELS}
-    data = batch.to_dict() | {"state_label": batch.state_label, "done": batch.done, "total": batch.total,
-                              "summary": counts}
-    if batch.round is not None:
+    ctx = {"batch": batch, "snap": data, "finished": data["state"] in ("done", "failed"), "round": rnd,
+           "counts": counts, "files": files, "labels": STATUS_LABELS}
+    data["summary"] = counts
+    if data["state"] == "done":
         data["round"] = rnd.to_dict()
     return ctx, data
 
