@@ -15,6 +15,7 @@ import argparse
 import io
 import os
 import re
+import resource
 import socket
 import statistics
 import subprocess
@@ -52,6 +53,17 @@ def zipped(files: list[Path]) -> bytes:
     return buf.getvalue()
 
 
+def proc_cpu(pid: int) -> float:
+    """CPU seconds of a process and its reaped children (utime, stime, cutime, cstime)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return sum(int(x) for x in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+
+
+def children_cpu() -> float:
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -87,10 +99,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="gongkai-bench-serve-") as tmp:
         t = Path(tmp)
         files = make_reports(t / "reports", args.reports)
-        t0 = time.perf_counter()
+        c0, t0 = children_cpu(), time.perf_counter()
         done = subprocess.run([GONGKAI, "check", "--jobs", str(args.jobs), str(t / "reports")],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        check_s = time.perf_counter() - t0
+        check_s, check_cpu = time.perf_counter() - t0, children_cpu() - c0
         assert done.returncode in (0, 1), done.returncode
         port = free_port()
         server = subprocess.Popen([GONGKAI, "serve", "--port", str(port), "--data", str(t / "data"),
@@ -106,11 +118,15 @@ def main() -> None:
                         if time.time() > deadline:
                             raise
                         time.sleep(0.1)
-                serve_s = upload(client, zipped(files))
-                print(f"{args.reports} text reports, {args.jobs} worker(s):")
-                print(f"  gongkai check --jobs {args.jobs}:               {check_s:6.2f} s")
-                print(f"  gongkai serve upload zip → checked, stored, listed: {serve_s:6.2f} s "
-                      f"({serve_s / check_s:.2f}× check)")
+                body = zipped(files)
+                cpu0 = proc_cpu(server.pid)
+                serve_s = upload(client, body)
+                serve_cpu = proc_cpu(server.pid) - cpu0
+                print(f"{args.reports} text reports, {args.jobs} worker(s), load average {os.getloadavg()[0]:.1f}:")
+                print(f"  gongkai check --jobs {args.jobs}:                        {check_s:6.2f} s wall, "
+                      f"{check_cpu:6.2f} CPU s")
+                print(f"  gongkai serve, zip uploaded → checked, stored, listed: {serve_s:6.2f} s wall, "
+                      f"{serve_cpu:6.2f} CPU s ({serve_s / check_s:.2f}× check wall, {serve_cpu / check_cpu:.2f}× CPU)")
                 total = client.get("/findings.json").json()["total"]
                 extra = args.reports
                 while total < args.findings:  # more reports until the store holds enough findings
