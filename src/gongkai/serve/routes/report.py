@@ -120,6 +120,10 @@ def report_page(request: Request) -> Response:
     cell = request.query_params.get("cell")
     fi = request.query_params.get("finding")
     chosen = None
+    if not fi and not cell:  # open on the first problem with cells, so the page shows why at once
+        first = next((v for v in views if v["cells"] and v["f"].severity != "info" and v["key"] not in dismissed),
+                     None)
+        fi = str(first["i"]) if first is not None else None
     if fi and fi.isdigit() and int(fi) < len(views):
         chosen = views[int(fi)]
         f = chosen["f"]
