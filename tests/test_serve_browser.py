@@ -125,7 +125,7 @@ def test_upload_check_evidence_mark_download(server: str, browser: Browser, tmp_
     rows.first.locator(".mark a").click()
     form = page.locator("form.markform").first
     form.locator("input[value=dismissed]").check()
-    form.locator("input[name=reason]").fill("原表总计栏确为空，按0理解")
+    form.locator("input[name=reason]").fill("其他事项已写入第五部分，经核实属实")
     form.locator("input[name=who]").fill("张科员")
     form.locator("button").click()
     expect(page.locator("table.findings-table tbody tr").first.locator(".mk-dismissed")).to_have_text("误报")
