@@ -24,6 +24,7 @@ COMMANDS: dict[str, str] = {
     "export": "store",
     "stats": "store",
     "serve": "serve",
+    "notice": "notice",
 }
 
 

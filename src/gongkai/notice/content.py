@@ -101,6 +101,7 @@ class NoticeItem:
     cells: list[CellRef] = field(default_factory=list)
     suspect: CellRef | None = None
     recheck: str | None = None  # "仍未整改" / "新发现" in a recheck round
+    notes: list[str] = field(default_factory=list)  # the finding's hint, details and candidates, as text
 
     @property
     def severity_label(self) -> str:
@@ -133,6 +134,7 @@ class Notice:
     office: str = "政务公开办公室"
     issued: date = field(default_factory=date.today)
     contact: str | None = None
+    notes: list[str] = field(default_factory=list)  # remarks for this notice (e.g. the unit sent two files)
 
     @property
     def errors(self) -> list[NoticeItem]:
@@ -146,6 +148,26 @@ class Notice:
     def title(self) -> str:
         year = f"{self.year}年度" if self.year else ""
         return f"关于{self.unit}{year}政府信息公开工作年度报告的整改通知"
+
+
+def _as_text(v: Any) -> str:
+    if isinstance(v, dict):
+        return "；".join(f"{k}：{_as_text(x)}" for k, x in v.items())
+    if isinstance(v, list | tuple | set):
+        return "、".join(_as_text(x) for x in v)
+    return _fmt(v)
+
+
+def finding_notes(f: Finding) -> list[str]:
+    """Optional extras a rule may attach to a finding (hint, details, candidates), as lines for a person."""
+    out: list[str] = []
+    for attr, lead in (("hint", "提示"), ("details", "说明"), ("candidates", "可能有误的单元格")):
+        v = getattr(f, attr, None)
+        if v:
+            if attr == "candidates" and isinstance(v, list | tuple):
+                v = [cell_label(c) if isinstance(c, str) and c.count(".") == 2 else c for c in v]
+            out.append(f"{lead}：{_as_text(v)}")
+    return out
 
 
 def notice_items(
@@ -170,6 +192,7 @@ def notice_items(
                 cells=[cell_ref(report, c) for c in f.cells if c.count(".") == 2],
                 suspect=cell_ref(report, f.suspect) if f.suspect and f.suspect.count(".") == 2 else None,
                 recheck={"remaining": "仍未整改", "new": "新发现"}.get(state or ""),
+                notes=finding_notes(f),
             )
         )
     return items
