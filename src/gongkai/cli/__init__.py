@@ -25,6 +25,8 @@ COMMANDS: dict[str, str] = {
     "stats": "store",
     "serve": "serve",
     "notice": "notice",
+    "render": "render",
+    "template": "template",
 }
 
 

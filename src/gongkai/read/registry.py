@@ -71,7 +71,7 @@ def _load_builtin() -> None:
     # Import for their side effect of registering; order matters (binary formats first).
     import importlib
 
-    for module in ("docx", "pdf", "image", "html", "text"):
+    for module in ("docx", "xlsx", "pdf", "image", "html", "text"):
         try:
             importlib.import_module(f"gongkai.read.{module}")
         except ModuleNotFoundError as exc:
@@ -84,6 +84,7 @@ _EXTENSIONS = {
     "docx": (".docx", ".doc", ".wps"),
     "pdf": (".pdf",),
     "image": (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp"),
+    "xlsx": (".xlsx",),
 }
 
 
