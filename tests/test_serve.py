@@ -343,22 +343,25 @@ def test_cli_refuses_sharing_without_password(tmp_path: Path, monkeypatch: pytes
     assert "示例" in CliRunner().invoke(app, ["serve", "--help"]).output
 
 
-def test_html_report_evidence_shows_the_table_row(served: dict[str, Any], tmp_path: Path) -> None:
-    """An HTML report (the standard page rendered from example 000): the evidence is the cell in its table row."""
+def test_html_and_word_evidence_show_the_table_row(served: dict[str, Any]) -> None:
+    """Example 000 as the standard HTML page and as the official Word layout: the evidence is the cell in its row."""
     from gongkai.pipeline import process_path
+    from gongkai.render.docx import render_docx
     from gongkai.render.html import render_html
 
-    page = render_html(process_path(EXAMPLES[0]).report).encode("utf-8")
+    report = process_path(EXAMPLES[0]).report
     client = served["client"]
-    data = wait(client, upload(client, [("巫峡镇.html", page)]))
-    sha = _file(data, "巫峡镇.html")["source"]["sha256"]
-    ev = client.get(f"/report/{sha}/evidence.json", params={"cell": "active.punishment.decisions"}).json()
-    assert ev["location"] == "第1个表格第10行"
-    row = next(r for r in ev["rows"] if any(c["hit"] for c in r))
-    assert [c["text"] for c in row] == ["行政处罚", "18"] and [c["hit"] for c in row] == [False, True]
-    frag = client.get(f"/report/{sha}/evidence", params={"cell": "active.punishment.decisions"},
-                      headers={"HX-Request": "true"}).text
-    assert '<td class="hit">18</td>' in frag
+    for name, data, where in (("巫峡镇.html", render_html(report).encode("utf-8"), "第1个表格第10行"),
+                              ("巫峡镇.docx", render_docx(report), "第1个表格第10行第2列")):
+        batch = wait(client, upload(client, [(name, data)]))
+        sha = _file(batch, name)["source"]["sha256"]
+        ev = client.get(f"/report/{sha}/evidence.json", params={"cell": "active.punishment.decisions"}).json()
+        assert ev["location"] == where
+        row = next(r for r in ev["rows"] if any(c["hit"] for c in r))
+        assert [c["text"] for c in row] == ["行政处罚", "18"] and [c["hit"] for c in row] == [False, True]
+        frag = client.get(f"/report/{sha}/evidence", params={"cell": "active.punishment.decisions"},
+                          headers={"HX-Request": "true"}).text
+        assert '<td class="hit">18</td>' in frag
 
 
 def test_report_highlights_the_sentence_a_finding_quotes(served: dict[str, Any], tmp_path: Path) -> None:
