@@ -393,3 +393,28 @@ def test_batches_survive_a_restart(tmp_path: Path) -> None:
         assert after["summary"] == before["summary"] | {"needs_fix": 0, "passed": 5, "errors": 0}
         saved = (data / "batches" / before["id"] / "round.json").read_text(encoding="utf-8")
         assert '"dismissed": true' in saved
+
+
+def test_fill_check_and_download_word(served: dict[str, Any], tmp_path: Path) -> None:
+    """填报: a stored report as the starting point, a wrong number caught, the Word report read back."""
+    from gongkai.pipeline import process_path
+
+    client = served["client"]
+    sha = _file(served["batch"], EXAMPLES[0].name)["source"]["sha256"]
+    page = client.get("/fill", params={"from": sha}).text
+    assert 'name="meta.agency" value="巫山县巫峡镇人民政府"' in page
+    assert 'name="active.punishment.decisions" value="18"' in page
+    values = dict(re.findall(r'<input type="text" name="([a-z_.0-9]+)" value="([^"]*)"', page))
+    values |= {f"sections.{n}": t for n, t in re.findall(r'<textarea name="sections\.(\d)"[^>]*>([^<]*)</textarea>', page)}
+    form = values | {"csrf": csrf_of(client), "version": "2021"}
+    ok = client.post("/fill", data=form | {"action": "check"})
+    assert ok.status_code == 200 and "核查无错误" in ok.text
+    bad = client.post("/fill.json", data=form | {"action": "check", "requests.granted.total": "5"}).json()
+    assert any(f["severity"] == "error" and "总计" in f["message"] for f in bad["findings"])
+    docx = client.post("/fill", data=form | {"action": "docx"})
+    assert docx.status_code == 200 and docx.headers["content-type"].startswith("application/vnd.openxmlformats")
+    out = tmp_path / "填报.docx"
+    out.write_bytes(docx.content)
+    back = process_path(out).report
+    assert back.meta.agency == "巫山县巫峡镇人民政府" and back.value("active.punishment.decisions") == 18
+    assert client.post("/fill", data=values | {"action": "check"}).status_code == 403  # no CSRF token

@@ -147,4 +147,17 @@ def test_upload_check_evidence_mark_download(server: str, browser: Browser, tmp_
     page.goto(server + "/overview")
     expect(page.locator(".chart svg").first).to_be_visible()
     _shot(page, tmp_path, "7-overview")
+
+    # 填报 from the first example: change one number, check, see the error and the cells it names
+    page.goto(server + "/")
+    page.locator("a", has_text="通知").first.click()
+    page.goto(server + "/batch/" + page.url.split("/batch/")[1].split("/")[0])
+    page.locator("td.file a").first.click()
+    page.click("text=以此为底稿填报")
+    expect(page.locator("input[name='meta.agency']")).to_have_value("巫山县巫峡镇人民政府")
+    page.fill("input[name='requests.granted.total']", "5")
+    page.click("button[value=check]")
+    expect(page.locator(".side h2")).to_contain_text("错误")
+    expect(page.locator("#t-requests td.flagged").first).to_be_visible()
+    _shot(page, tmp_path, "8-fill")
     page.close()

@@ -22,7 +22,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from gongkai.serve.batches import Batches, Limits
-from gongkai.serve.routes import corpus, findings, notices, report, upload
+from gongkai.serve.routes import corpus, fill, findings, notices, report, upload
 from gongkai.serve.security import Session, Signer, load_secret, password_ok, safe_next
 from gongkai.serve.web import SessionMiddleware, State, checked_form, error_page, field, page, session, state
 from gongkai.standard import cell_label
@@ -102,7 +102,7 @@ def create_app(
     gk = State(store, Batches(store, folder, limits, jobs), _templates(), Signer(load_secret(folder)),
                password or None)
     routes = [
-        *upload.routes, *report.routes, *findings.routes, *notices.routes, *corpus.routes,
+        *upload.routes, *report.routes, *findings.routes, *notices.routes, *corpus.routes, *fill.routes,
         Route("/login", login_form, methods=["GET"]),
         Route("/login", login, methods=["POST"]),
         Route("/logout", logout, methods=["POST"]),

@@ -47,14 +47,15 @@ def _fmt(report: Report, path: str) -> GridCell:
     return GridCell(text, path)
 
 
-def grid(report: Report, layout: TableLayout) -> Grid:
+def grid(report: Report | None, layout: TableLayout, values: dict[str, str] | None = None) -> Grid:
+    """A layout as a grid: value cells from `report`, or (a form) the text in `values`."""
     total = sum(layout.widths) or 1
     out = Grid(layout.key, layout.title, widths=[round(100 * w / total, 2) for w in layout.widths])
     for row in layout.rows():
         cells = []
         for s in row:
             if s.path is not None:
-                cell = _fmt(report, s.path)
+                cell = _fmt(report, s.path) if report is not None else GridCell((values or {}).get(s.path, ""), s.path)
                 cell.rowspan, cell.colspan = s.rowspan, s.colspan
                 cells.append(cell)
             else:
@@ -68,4 +69,9 @@ def report_grids(report: Report) -> list[Grid]:
     return [grid(report, layout) for layout in layouts_for(report)]
 
 
-__all__ = ["Grid", "GridCell", "report_grids"]
+def form_grids(tables: tuple[TableLayout, ...], values: dict[str, str]) -> list[Grid]:
+    """The three tables of a 填报 form, each value cell holding what was typed."""
+    return [grid(None, layout, values) for layout in tables]
+
+
+__all__ = ["Grid", "GridCell", "form_grids", "report_grids"]

@@ -25,7 +25,7 @@ def _round(request: Request) -> tuple[Batch, Round, list[Any]] | None:
     return b, rnd, writers.round_notices(rnd)
 
 
-def _download(data: bytes, filename: str, media: str) -> Response:
+def download(data: bytes, filename: str, media: str) -> Response:
     ext = filename[filename.rfind("."):]
     disp = f"attachment; filename=\"download{ext}\"; filename*=UTF-8''{quote(filename)}"
     return Response(data, media_type=media, headers={"Content-Disposition": disp})
@@ -77,7 +77,7 @@ def notice_docx(request: Request) -> Response:
     got = _notice(request)
     if got is None:
         return error_page(request, 404, "没有这份通知")
-    return _download(writers.word(got[2].notice), got[2].stem + ".docx", writers.DOCX)
+    return download(writers.word(got[2].notice), got[2].stem + ".docx", writers.DOCX)
 
 
 def notice_css(request: Request) -> Response:
@@ -89,7 +89,7 @@ def workbook(request: Request) -> Response:
     if got is None:
         return error_page(request, 404, "没有这个批次，或批次尚未处理完")
     batch, rnd, files = got
-    return _download(writers.workbook(rnd, files), f"核查汇总_{batch.id}.xlsx", writers.XLSX)
+    return download(writers.workbook(rnd, files), f"核查汇总_{batch.id}.xlsx", writers.XLSX)
 
 
 def notices_zip(request: Request) -> Response:
@@ -98,7 +98,7 @@ def notices_zip(request: Request) -> Response:
         return error_page(request, 404, "没有这个批次，或批次尚未处理完")
     batch, rnd, files = got
     data = writers.notices_zip(rnd, files, lambda nt: _page_html(request, nt))
-    return _download(data, f"整改通知_{batch.id}.zip", "application/zip")
+    return download(data, f"整改通知_{batch.id}.zip", "application/zip")
 
 
 routes = [
