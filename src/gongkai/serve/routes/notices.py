@@ -57,19 +57,12 @@ def _notice(request: Request) -> tuple[Batch, int, Any] | None:
     return got[0], n, got[2][n]
 
 
-def _page_html(request: Request, nt: Notice) -> str:
-    fragment = writers.notice_fragment(nt)
-    tpl = state(request).templates.get_template("notice_file.html")
-    return tpl.render(nt=nt, fragment=Markup(fragment) if fragment else None, css=writers.notice_css())
-
-
 def notice_page(request: Request) -> Response:
     got = _notice(request)
     if got is None:
         return error_page(request, 404, "没有这份通知")
     batch, n, f = got
-    fragment = writers.notice_fragment(f.notice)
-    ctx = {"batch": batch, "n": n, "nt": f.notice, "fragment": Markup(fragment) if fragment else None}
+    ctx = {"batch": batch, "n": n, "nt": f.notice, "fragment": Markup(writers.notice_fragment(f.notice))}
     return page(request, "notice.html", ctx, notice_dict(f.notice))
 
 
@@ -97,7 +90,7 @@ def notices_zip(request: Request) -> Response:
     if got is None:
         return error_page(request, 404, "没有这个批次，或批次尚未处理完")
     batch, rnd, files = got
-    data = writers.notices_zip(rnd, files, lambda nt: _page_html(request, nt))
+    data = writers.notices_zip(rnd, files)
     return download(data, f"整改通知_{batch.id}.zip", "application/zip")
 
 
