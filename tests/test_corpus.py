@@ -67,10 +67,16 @@ def test_known_errors_found_and_nothing_else(gold_path: Path) -> None:
 
 def test_hongze_review_totals_are_reported_with_their_numbers() -> None:
     report = process_path(corpus_source("002_huaian_hongze_district_2023.txt")).report
-    msgs = [f.message for f in report.errors if f.rule == "review_litigation.sum"]
-    assert msgs == [
-        "行政复议：结果维持(10)+结果纠正(1)+其他结果(0)+尚未审结(0)=11，但总计为0",
-        "行政诉讼·复议后起诉：结果维持(5)+结果纠正(0)+其他结果(0)+尚未审结(0)=5，但总计为0",
+    found = [f for f in report.errors if f.rule == "review_litigation.sum"]
+    assert [f.details for f in found] == [
+        ["行政复议：结果维持(10)+结果纠正(1)+其他结果(0)+尚未审结(0)=11，但总计为0"],
+        ["行政诉讼·复议后起诉：结果维持(5)+结果纠正(0)+其他结果(0)+尚未审结(0)=5，但总计为0"],
+    ]
+    # 行政复议: only 总计 can be the wrong cell (any other correction would make a count negative);
+    # 复议后起诉: 总计 (should be 5) or 结果维持 (should be 0): the sums cannot tell, both named.
+    assert [(f.suspect, f.candidates) for f in found] == [
+        ("review_litigation.review.total", []),
+        (None, ["review_litigation.litigation_after_review.total", "review_litigation.litigation_after_review.upheld"]),
     ]
     # The printed total stays as printed: never repaired.
     assert report.value("review_litigation.review.total") == 0

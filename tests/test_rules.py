@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from gongkai.check import all_rules, check
+from gongkai.check import all_rules, check, check_batch
 from gongkai.extract import extract
 from gongkai.model import Report, Source
 from gongkai.pipeline import process_bytes
@@ -71,6 +71,11 @@ class Case:
     words: str = ""  # text the failing message must contain
 
 
+def batch(files: list[tuple[str, str]]) -> list:
+    found = check_batch([run(text, name) for name, text in files])
+    return [f for fs in found.values() for f in fs]
+
+
 def findings(report: Report) -> list:
     return report.findings
 
@@ -86,6 +91,34 @@ def low_confidence_doc(conf: float) -> list:
     return check(report, trace)
 
 
+def test_page_date_used_when_there_is_no_signature_date() -> None:
+    report = run("发布时间：2025-02-10 09:30  来源：巫峡镇\n" + source(S000), S000)
+    assert original(S000).meta.published is None
+    assert report.meta.published == "2025-02-10"
+    assert any(f.rule == "dates.deadline" and "网页发布日期2025-02-10晚于2025年1月31日" in f.message for f in report.findings)
+
+
+def misnumbered() -> Report:
+    """巫峡镇 with part three headed "二、收到和处理政府信息公开申请情况"."""
+    return edit(S000, "三、收到和处理政府信息公开申请情况", "二、收到和处理政府信息公开申请情况")
+
+
+def test_misnumbered_heading_is_placed_by_its_title() -> None:
+    report, before = misnumbered(), original(S000)
+    assert [s.no for s in report.sections] == [1, 2, 3, 4, 5, 6]
+    assert report.requests == before.requests and report.requests
+    assert [f.rule for f in report.findings] == [f.rule for f in before.findings] + ["structure.heading_number"]
+
+
+def blank_total_column() -> Report:
+    text = source(S004)
+    for label in ("一、本年新收政府信息公开申请数量\t", "（一）予以公开", "(七) 总计"):
+        old = f"{label}\t0\t0\t0\t0\t0\t0\t0"
+        assert old in text, old
+        text = text.replace(old, f"{label}\t2\t0\t0\t0\t0\t0\t-")
+    return run(text, S004)
+
+
 CASES: dict[str, Case] = {
     "requests.balance": Case(
         lambda: findings(original(S002)),
@@ -96,9 +129,10 @@ CASES: dict[str, Case] = {
     ),
     "requests.row_total": Case(
         lambda: findings(original(S002)),
-        lambda: findings(edit(S004, "(七) 总计\t0\t0\t0\t0\t0\t0\t0", "(七) 总计\t0\t0\t0\t0\t0\t0\t3")),
-        ("requests.total_processed.total",),
-        "总计为3，但六类申请人之和",
+        # 娄烦镇 with two requests whose 总计 column was left blank ("-") on three rows: one finding.
+        lambda: findings(blank_total_column()),
+        ("requests.new_received.total", "requests.granted.total", "requests.total_processed.total"),
+        "表三“总计”列有3个单元格未填写（空白）",
     ),
     "requests.results_sum": Case(
         lambda: findings(original(HONGZE)),
@@ -133,6 +167,12 @@ CASES: dict[str, Case] = {
         lambda: findings(original(S003)),
         (),
         "第二部分标题写作“主动公开政府信息情况”",
+    ),
+    "structure.heading_number": Case(
+        lambda: findings(original(S000)),
+        lambda: findings(misnumbered()),
+        (),
+        "标题“二、收到和处理政府信息公开申请情况”的编号有误：按标题内容应为第三部分",
     ),
     "structure.table_missing": Case(
         lambda: findings(original(S000)),
@@ -216,6 +256,14 @@ CASES: dict[str, Case] = {
         ("requests.new_received.total",),
         "正文称“2024年度埠江镇政府收到依申请公开事项3项”",
     ),
+    "narrative.request_results": Case(
+        # 洪泽区 (pdftotext layout, spaces around numbers): 部分公开 4, 不予公开 1+1+1 = 3, 结转下年度 0.
+        lambda: findings(edit(HONGZE, "均在法定期限答复。", "均在法定期限答复，其中部分公开 4 件，不予公开 3 件，无结转下年度 0 件。")),
+        lambda: findings(edit(HONGZE, "均在法定期限答复。", "均在法定期限答复，其中部分公开 4 件，不予公开\n2 件。")),
+        ("requests.denied_state_secret.total", "requests.denied_enforcement.total"),
+        "正文称“2023年全区受理政府信息公开申请21件，均在法定期限答复，其中部分公开4件，不予公开2件”（不予公开2），"
+        "但表中（三）不予公开各项总计之和为3",
+    ),
     "narrative.review": Case(
         lambda: findings(edit(S000, "本年度我镇未收到公众", "本年度未发生政府信息公开行政复议。我镇未收到公众")),
         lambda: findings(edit(S000, "本年度我镇未收到公众", "本年度因政府信息公开被申请行政复议2件。我镇未收到公众")),
@@ -240,6 +288,12 @@ CASES: dict[str, Case] = {
         ("active.normative_documents.issued",),
         "规范性文件3",
     ),
+    "narrative.active": Case(
+        lambda: findings(edit(HONGZE, "主动公开政府信息 1136 条。", "主动公开政府信息 1136 条，作出行政许可决定 550 件。")),
+        lambda: findings(edit(HONGZE, "主动公开政府信息 1136 条。", "主动公开政府信息 1136 条，作出行政许可决定 505 件。")),
+        ("active.licensing.decisions",),
+        "（行政许可505），但表中行政许可决定数为550",
+    ),
     "narrative.fees": Case(
         lambda: findings(edit(HONGZE, "主动公开政府信息 1136 条。", "主动公开政府信息 1136 条，行政事业性收费7730.28万元。")),
         lambda: findings(edit(HONGZE, "主动公开政府信息 1136 条。", "主动公开政府信息 1136 条，行政事业性收费773万元。")),
@@ -258,6 +312,13 @@ CASES: dict[str, Case] = {
         ("meta.published",),
         "落款日期却为2024-01-21",
     ),
+    "dates.published_from_page": Case(
+        lambda: findings(original(S003)),
+        # 巫峡镇 has no signature date; saved from its web page with the page header line.
+        lambda: findings(run("发布时间：2025-02-10 09:30  来源：巫峡镇\n" + source(S000), S000)),
+        ("meta.published",),
+        "报告没有落款日期，发布期限按网页标注的发布日期2025-02-10核对",
+    ),
     "dates.deadline": Case(
         lambda: findings(original(S003)),
         lambda: findings(edit(S003, "2025年1月21日", "2025年2月21日")),
@@ -275,6 +336,21 @@ CASES: dict[str, Case] = {
         lambda: with_previous(*_hongze_prev(3, 0, 4000)),
         ("active.normative_documents.in_force",),
         "上年3+本年制发0−本年废止5=-2",
+    ),
+    "cross_year.copied_text": Case(
+        # 巫峡镇 2024 against 埠江镇 2024 as "last year": different words.
+        lambda: with_previous(original(S000), original(S002)),
+        # 巫峡镇 2024 against its own text with the years moved back: part 一 copied.
+        lambda: with_previous(original(S000), run(source(S000).replace("2024", "2023").replace("110条", "98条"), S000)),
+        (),
+        "第一部分“总体情况”的文字与2023年度报告相似度为100%",
+    ),
+    "cross_year.same_report": Case(
+        lambda: batch([(S000, source(S000)), (S002, source(S002))]),
+        # 巫峡镇's report sent again under another town's name.
+        lambda: batch([(S000, source(S000)), ("copy.txt", source(S000).replace("巫峡镇", "大昌镇"))]),
+        (),
+        "与同批的“copy.txt”（巫山县大昌镇人民政府）三张统计表完全相同，正文相似度为100%",
     ),
     "cross_year.jump": Case(
         lambda: with_previous(*_hongze_prev(10, 0, 4000)),
@@ -306,9 +382,48 @@ def test_rule_fails_with_numbers_and_cells(rule_id: str) -> None:
     assert all(f.severity in (severity, "warning") for f in hits)
 
 
-def test_suspect_cell_named_when_one_cell_breaks_several_identities() -> None:
-    # 埠江镇: （一）予以公开 自然人 1 → 4 breaks its row total and the 自然人 results sum.
+def test_one_finding_per_wrong_cell_with_its_identities_folded() -> None:
+    # 埠江镇: （一）予以公开 自然人 1 → 4 breaks its row total and the 自然人 results sum: one finding.
     report = edit(S002, "\t（一）予以公开\n\t1", "\t（一）予以公开\n\t4")
-    suspects = {f.suspect for f in report.errors}
-    assert suspects == {"requests.granted.natural_person"}
-    assert any("最可能有误的是“（一）予以公开·自然人”" in f.message for f in report.errors)
+    assert [(f.rule, f.suspect, f.delta) for f in report.errors] == [
+        ("requests.results_sum", "requests.granted.natural_person", 3.0)
+    ]
+    f = report.errors[0]
+    assert f.message.startswith("“（一）予以公开·自然人”很可能有误：填写4，按所在等式推算偏多3；它所在的2个等式都不平衡")
+    assert f.details == [
+        "自然人列：（七）总计为1，但各项办理结果之和为4",
+        "“（一）予以公开”行：总计为1，但六类申请人之和自然人(4)+商业企业(0)+科研机构(0)+社会公益组织(0)"
+        "+法律服务机构(0)+其他(0)=4",
+    ]
+    assert f.hint is not None and "应为1" in f.hint and "推算" in f.hint
+
+
+def test_two_wrong_cells_both_named_by_their_amounts() -> None:
+    # 洪泽区 (pdftotext layout): 2.重复申请 自然人 0 → 2 and （一）予以公开 商业企业 changed as well.
+    text = source(HONGZE).replace("2.重复申请                0    0", "2.重复申请                2    0", 1)
+    report = run(text, HONGZE)
+    report.requests["granted"]["business"] += 5  # type: ignore[index,operator]
+    found = check(report, None, None, only={"requests.balance", "requests.results_sum", "requests.row_total"})
+    assert {(f.suspect, f.delta) for f in found} == {
+        ("requests.declined_duplicate.natural_person", 2.0),
+        ("requests.granted.business", 5.0),
+    }
+
+
+def test_review_group_candidates_named_when_sums_cannot_tell() -> None:
+    # 洪泽区 复议后起诉: 结果维持5, 总计 printed 0. Either 总计 should be 5 or 结果维持 should be 0.
+    f = next(f for f in original(HONGZE).errors if "review_litigation.litigation_after_review.total" in f.cells)
+    assert f.suspect is None
+    assert f.candidates == [
+        "review_litigation.litigation_after_review.total",
+        "review_litigation.litigation_after_review.upheld",
+    ]
+    assert "无法区分" in f.message
+
+
+def test_check_against_runs_copied_text_and_jumps() -> None:
+    from gongkai.check import check_against
+
+    cur, prev = _hongze_prev(10, 0, 12)
+    rules = {f.rule for f in check_against(cur, prev)}
+    assert {"cross_year.copied_text", "cross_year.jump"} <= rules

@@ -111,7 +111,9 @@ def _year_pair(tmp_path: Path) -> tuple[Path, Path]:
 def _cross(s: Store, year: int) -> list[tuple[str, list[str]]]:
     with s.read() as conn:
         rid = report_id_for(conn, "巫峡镇", year)
-        return [(f.rule, f.cells) for f in load_report(conn, rid).findings if f.rule.startswith("cross_year")]
+        # The year variants are made from one seed text: cross_year.copied_text rightly fires; not what is tested here.
+        found = load_report(conn, rid).findings
+        return [(f.rule, f.cells) for f in found if f.rule.startswith("cross_year") and f.rule != "cross_year.copied_text"]
 
 
 @pytest.mark.parametrize("order", ["earlier_first", "later_first"])

@@ -51,7 +51,11 @@ class Finding(BaseModel):
     severity: Severity
     message: str
     cells: list[str] = Field(default_factory=list)
-    suspect: str | None = None  # the cell most likely wrong, when one cell breaks several identities
+    suspect: str | None = None  # the cell most likely wrong (the root cause), when the sums single it out
+    candidates: list[str] = Field(default_factory=list)  # cells the sums cannot tell apart, one of them wrong
+    details: list[str] = Field(default_factory=list)  # the broken identities (or sentences) folded under it
+    hint: str | None = None  # a suggested correction with its reasoning; never a fact
+    delta: float | None = None  # how much the suspect cell exceeds the value that balances its identities
 
     @property
     def key(self) -> str:

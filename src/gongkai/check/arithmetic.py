@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from gongkai.check.registry import Context, Rule, rule
 from gongkai.model import Finding
@@ -21,6 +20,10 @@ from gongkai.standard import (
 )
 
 _COL_LABEL = {c.key: c.label for c in REQUEST_COLUMNS}
+_ROOT_CAUSE = (
+    "。一个填错的单元格只报告一次：指出它、所差数额及它破坏的各个等式；"
+    "合计无法区分时列出候选单元格；整行或整列未填写报告为一条"
+)
 
 
 @dataclass(frozen=True)
@@ -31,7 +34,7 @@ class Identity:
     right: tuple[str, ...]
     scope: str  # Chinese: where it applies, e.g. "自然人列"
 
-    @property
+    @cached_property
     def cells(self) -> tuple[str, ...]:
         return self.left + self.right
 
@@ -132,93 +135,94 @@ def all_identities(ctx: Context) -> list[Identity]:
     return [i for v in groups.values() for i in v] + review_identities()
 
 
-def suspect_cell(ctx: Context, ident: Identity) -> str | None:
-    """The cell of this identity that also breaks the most other identities (if unique and ≥2)."""
-    failing = []
-    for other in all_identities(ctx):
-        res = evaluate(ctx, other)
-        if res is not None and abs(res[0] - res[1]) > 1e-6:
-            failing.append(other)
-    counts = Counter(p for f in failing for p in f.cells)
-    ranked = sorted(((counts[p], p) for p in ident.cells), reverse=True)
-    if not ranked or ranked[0][0] < 2:
-        return None
-    if len(ranked) > 1 and ranked[1][0] == ranked[0][0]:
-        return None
-    return ranked[0][1]
+def _kinds(ctx: Context) -> list[tuple[str, Identity]]:
+    groups = request_identities(ctx)
+    return [(k, i) for k in ("balance", "results_sum", "row_total") for i in groups[k]] + [
+        ("review", i) for i in review_identities()
+    ]
 
 
-def _check(r: Rule, ctx: Context, idents: list[Identity], template: str) -> Iterator[Finding]:
-    for ident in idents:
-        res = evaluate(ctx, ident)
-        if res is None:
-            continue
-        left, right, used = res
-        if abs(left - right) <= 1e-6:
-            continue
-        names = {p: _row_short(p) for p in ident.cells} if ident.scope.endswith("列") else {
-            p: cell_label(p).split("·")[-1] for p in ident.cells
-        }
-        message = template.format(
-            scope=ident.scope,
-            left=_describe(ident.left, used, names),
-            lsum=_num(left),
-            right=_describe(ident.right, used, names),
-            rsum=_num(right),
-        )
-        finding = r.finding(message, ident.cells)
-        suspect = suspect_cell(ctx, ident)
-        if suspect:
-            finding.suspect = suspect
-            finding.message += f"；该单元格同时出现在多个不平衡的等式中，最可能有误的是“{cell_label(suspect)}”"
-        yield finding
+_TEMPLATES = {
+    "balance": "{scope}：{left}={lsum}，但{right}={rsum}，两者应相等",
+    "row_total": "{scope}：总计为{lsum}，但六类申请人之和{right}={rsum}",
+    "results_sum": "{scope}：（七）总计为{lsum}，但各项办理结果之和为{rsum}",
+    "review": "{scope}：{right}={rsum}，但总计为{lsum}",
+}
+_RULE_OF_KIND = {
+    "balance": "requests.balance",
+    "results_sum": "requests.results_sum",
+    "row_total": "requests.row_total",
+    "review": "review_litigation.sum",
+}
+
+
+def describe(kind: str, ident: Identity, left: float, right: float, used: dict[str, float]) -> str:
+    """One identity as the writer reads it, with the numbers the report printed."""
+    names = {p: _row_short(p) for p in ident.cells} if ident.scope.endswith("列") else {
+        p: cell_label(p).split("·")[-1] for p in ident.cells
+    }
+    return _TEMPLATES[kind].format(
+        scope=ident.scope,
+        left=_describe(ident.left, used, names),
+        lsum=_num(left),
+        right=_describe(ident.right, used, names),
+        rsum=_num(right),
+    )
+
+
+def _emit(ctx: Context, kind: str) -> Iterator[Finding]:
+    """The root-cause findings of `localize` whose leading identity is of this kind."""
+    from gongkai.check.localize import localize
+
+    rule_id = _RULE_OF_KIND[kind]
+    for f in localize(ctx):
+        if f.rule == rule_id:
+            yield f.model_copy()
 
 
 @rule(
     "requests.balance",
     "error",
     "arithmetic",
-    "表三每一列：本年新收 + 上年结转 = 办理结果总计 + 结转下年度继续办理（表内注明的勾稽关系）",
+    "表三每一列：本年新收 + 上年结转 = 办理结果总计 + 结转下年度继续办理（表内注明的勾稽关系）"
+    + _ROOT_CAUSE,
     "逐列核对四个数：新收与上年结转之和应等于（七）总计与结转下年度之和；改正录错的数字。",
 )
 def requests_balance(r: Rule, ctx: Context) -> Iterator[Finding]:
-    yield from _check(
-        r, ctx, request_identities(ctx)["balance"], "{scope}：{left}={lsum}，但{right}={rsum}，两者应相等"
-    )
+    yield from _emit(ctx, "balance")
 
 
 @rule(
     "requests.row_total",
     "error",
     "arithmetic",
-    "表三每一行：总计 = 自然人 + 商业企业 + 科研机构 + 社会公益组织 + 法律服务机构 + 其他",
+    "表三每一行：总计 = 自然人 + 商业企业 + 科研机构 + 社会公益组织 + 法律服务机构 + 其他"
+    + _ROOT_CAUSE,
     "核对该行六类申请人的数字与“总计”列，改正其一。",
 )
 def requests_row_total(r: Rule, ctx: Context) -> Iterator[Finding]:
-    yield from _check(
-        r, ctx, request_identities(ctx)["row_total"], "{scope}：总计为{lsum}，但六类申请人之和{right}={rsum}"
-    )
+    yield from _emit(ctx, "row_total")
 
 
 @rule(
     "requests.results_sum",
     "error",
     "arithmetic",
-    "表三每一列：（七）总计 = （一）至（六）各项办理结果之和",
+    "表三每一列：（七）总计 = （一）至（六）各项办理结果之和"
+    + _ROOT_CAUSE,
     "把（一）至（六）各项（含各小项）逐一相加，与（七）总计比对，改正漏填或多填的数字。",
 )
 def requests_results_sum(r: Rule, ctx: Context) -> Iterator[Finding]:
-    yield from _check(
-        r, ctx, request_identities(ctx)["results_sum"], "{scope}：（七）总计为{lsum}，但各项办理结果之和为{rsum}"
-    )
+    yield from _emit(ctx, "results_sum")
 
 
 @rule(
     "review_litigation.sum",
     "error",
     "arithmetic",
-    "表四行政复议、未经复议直接起诉、复议后起诉三组：总计 = 结果维持 + 结果纠正 + 其他结果 + 尚未审结",
+    "表四行政复议、未经复议直接起诉、复议后起诉三组：总计 = 结果维持 + 结果纠正 + 其他结果 + 尚未审结"
+    + _ROOT_CAUSE,
     "核对该组四项结果之和与“总计”，改正其一。",
 )
 def review_sum(r: Rule, ctx: Context) -> Iterator[Finding]:
-    yield from _check(r, ctx, review_identities(), "{scope}：{right}={rsum}，但总计为{lsum}")
+    yield from _emit(ctx, "review")

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Iterator
+from difflib import SequenceMatcher
+from pathlib import Path
 
-from gongkai.check.registry import Context, Rule, rule
-from gongkai.model import Finding
+from gongkai.check.registry import RULES, Context, Rule, rule
+from gongkai.model import Finding, Report
 from gongkai.standard import REQUEST_COLUMNS, cell_label
+
+_CN = "一二三四五六"
 
 
 def _fmt(v: float) -> str:
@@ -92,3 +98,98 @@ def jump(r: Rule, ctx: Context) -> Iterator[Finding]:
             yield r.finding(
                 f"{cell_label(path)}本年为{_fmt(now)}，上年为{_fmt(before)}，变化超过10倍", [path]
             )
+
+
+# ------------------------------------------------------------------ copied text
+COPY_RATIO = 0.8  # share of a part's text the same as last year's, above which it looks copied
+SAME_REPORT_RATIO = 0.9
+_MIN_CHARS = 60  # shorter parts ("无", one line) are alike by nature
+_NOISE = re.compile(r"[\s\d\u3000，,。．.；;：:、！!？?（）()《》“”\"'‘’—\-…·/]+")
+
+
+def normalised(text: str) -> str:
+    """Text for comparison: no spaces, punctuation or digits (years and counts change every year)."""
+    return _NOISE.sub("", text)
+
+
+def similarity(a: str, b: str) -> float:
+    """Share of two normalised texts that is the same (difflib ratio; cheap bounds first)."""
+    if not a or not b:
+        return 0.0
+    matcher = SequenceMatcher(None, a, b, autojunk=False)
+    if matcher.real_quick_ratio() < COPY_RATIO or matcher.quick_ratio() < COPY_RATIO:
+        return matcher.quick_ratio()
+    return matcher.ratio()
+
+
+@rule(
+    "cross_year.copied_text",
+    "warning",
+    "cross_year",
+    f"各部分正文是否与上一年度报告几乎相同（去掉空格、标点和数字后相似度≥{COPY_RATIO:.0%}）",
+    "按本年度实际情况撰写，不要照搬上一年度的文字。",
+)
+def copied_text(r: Rule, ctx: Context) -> Iterator[Finding]:
+    prev = ctx.previous
+    if prev is None:
+        return
+    before = {s.no: normalised(s.text) for s in prev.sections}
+    for s in ctx.report.sections:
+        now = normalised(s.text)
+        old = before.get(s.no, "")
+        if len(now) < _MIN_CHARS or len(old) < _MIN_CHARS:
+            continue
+        ratio = similarity(now, old)
+        if ratio >= COPY_RATIO:
+            yield r.finding(
+                f"第{_CN[s.no - 1]}部分“{s.title}”的文字与{prev.meta.year or '上一'}年度报告相似度为{ratio:.0%}"
+                f"（{len(now)}字），可能照搬了上年内容"
+            )
+
+
+@rule(
+    "cross_year.same_report",
+    "warning",
+    "cross_year",
+    f"同一批次中是否有另一单位提交了同一份报告（三张表完全相同，正文相似度≥{SAME_REPORT_RATIO:.0%}）",
+    "确认报告确为本单位编制；不同单位不应提交相同的报告。",
+)
+def same_report(r: Rule, ctx: Context) -> Iterator[Finding]:
+    return iter(())  # needs the batch: see same_reports()
+
+
+def _fingerprint(report: Report) -> str | None:
+    cells = report.cells()
+    if not any(isinstance(v, int | float) and v for v in cells.values()):
+        return None  # empty or all-zero tables say nothing about who wrote the report
+    return json.dumps(sorted(cells.items()), ensure_ascii=False)
+
+
+def same_reports(reports: list[Report]) -> dict[int, list[Finding]]:
+    """Reports of a batch that are the same report under different agency names."""
+    r = RULES["cross_year.same_report"]
+    buckets: dict[str, list[int]] = {}
+    for i, rep in enumerate(reports):
+        key = _fingerprint(rep)
+        if key is not None:
+            buckets.setdefault(key, []).append(i)
+    out: dict[int, list[Finding]] = {}
+    for members in buckets.values():
+        texts = {i: normalised("".join(s.text for s in reports[i].sections)) for i in members}
+        for k, i in enumerate(members):
+            for j in members[k + 1 :]:
+                if reports[i].meta.agency == reports[j].meta.agency or min(len(texts[i]), len(texts[j])) < _MIN_CHARS:
+                    continue
+                ratio = similarity(texts[i], texts[j])
+                if ratio < SAME_REPORT_RATIO:
+                    continue
+                for x, y in ((i, j), (j, i)):
+                    me, other = reports[x], reports[y]
+                    out.setdefault(x, []).append(
+                        r.finding(
+                            f"本报告（{me.meta.agency or '单位不详'}）与同批的“{Path(other.source.path).name}”"
+                            f"（{other.meta.agency or '单位不详'}）三张统计表完全相同，正文相似度为{ratio:.0%}，"
+                            "像是同一份报告"
+                        )
+                    )
+    return out

@@ -70,6 +70,24 @@ def signature_date(r: Rule, ctx: Context) -> Iterator[Finding]:
         )
 
 
+def _what(ctx: Context) -> str:
+    return "网页发布日期" if ctx.trace.published_origin == "page" else "落款日期"
+
+
+@rule(
+    "dates.published_from_page",
+    "info",
+    "dates",
+    "报告没有落款日期时，是否使用了网页标注的发布日期（发布时间/发布日期）核对期限",
+    "在报告末尾写明落款单位和日期。",
+)
+def published_from_page(r: Rule, ctx: Context) -> Iterator[Finding]:
+    if ctx.trace.published_origin == "page" and ctx.report.meta.published:
+        yield r.finding(
+            f"报告没有落款日期，发布期限按网页标注的发布日期{ctx.report.meta.published}核对", ["meta.published"]
+        )
+
+
 @rule(
     "dates.deadline",
     "info",
@@ -85,8 +103,8 @@ def deadline(r: Rule, ctx: Context) -> Iterator[Finding]:
     if d.year != year + 1:
         return
     if d > date(year + 1, 3, 31):
-        yield r.finding(f"落款日期{published}晚于{year + 1}年3月31日的最晚期限", ["meta.published"])
+        yield r.finding(f"{_what(ctx)}{published}晚于{year + 1}年3月31日的最晚期限", ["meta.published"])
     elif d > date(year + 1, 1, 31):
         yield r.finding(
-            f"落款日期{published}晚于{year + 1}年1月31日（政府部门的期限；人民政府为3月31日）", ["meta.published"]
+            f"{_what(ctx)}{published}晚于{year + 1}年1月31日（政府部门的期限；人民政府为3月31日）", ["meta.published"]
         )

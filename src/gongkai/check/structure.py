@@ -57,6 +57,23 @@ def heading_variant(r: Rule, ctx: Context) -> Iterator[Finding]:
 
 
 @rule(
+    "structure.heading_number",
+    "warning",
+    "structure",
+    "部分标题的编号是否与其内容相符（如第三部分写成“二、收到和处理政府信息公开申请情况”）",
+    "按“一、”至“六、”改正部分标题的编号；程序已按标题内容归入正确的部分。",
+)
+def heading_number(r: Rule, ctx: Context) -> Iterator[Finding]:
+    for h in ctx.trace.headings:
+        if h.printed_no is not None and h.printed_no != h.no:
+            printed = _CN[h.printed_no - 1] if h.printed_no <= 6 else str(h.printed_no)
+            yield r.finding(
+                f"标题“{printed}、{h.title}”的编号有误：按标题内容应为第{_CN[h.no - 1]}部分"
+                f"“{_CN[h.no - 1]}、{_SECTION_TITLE[h.no]}”，已按第{_CN[h.no - 1]}部分核对"
+            )
+
+
+@rule(
     "structure.table_missing",
     "error",
     "structure",

@@ -29,7 +29,7 @@ def extract(doc: Document, source: Source) -> tuple[Report, Trace]:
     sections = find_sections(items, trace, table_items)
     first_heading = next((i for i, it in enumerate(items) if it.heading is not None), min(len(items), 8))
     title_agency, title_year = find_title(items, first_heading)
-    sig_agency, published = find_signature(items)
+    sig_agency, published = find_signature(items, trace)
     agency = sig_agency or title_agency or find_body_agency(items)
     year = title_year or find_year(items)
     trace.narrative = [

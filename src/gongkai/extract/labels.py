@@ -124,6 +124,7 @@ class HeadingMatch:
     title: str
     numbered: bool
     standard: bool
+    printed_no: int | None = None  # the number the report printed, when it is not the part's own
 
 
 _SECTION_TITLES = {norm_label(s.title): s.no for s in SECTIONS}
@@ -149,6 +150,9 @@ def match_heading(text: str) -> HeadingMatch | None:
         if any(k in norm for k in section.keywords):
             standard = norm in (norm_label(section.title), *(norm_label(a) for a in section.aliases))
             return HeadingMatch(no, title, True, standard)
+        placed = _SECTION_TITLES.get(norm)
+        if placed is not None:  # misnumbered: "二、收到和处理…" is part three, placed by its title
+            return HeadingMatch(placed, title, True, True, no)
         return None
     norm = norm_label(t.rstrip("。：:"))
     if norm in _SECTION_TITLES:

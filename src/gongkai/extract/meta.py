@@ -14,7 +14,7 @@ _PERIOD = re.compile(r"(?:统计|起止|期限|时限|时间)[^。]{0,20}?(?P<ye
 _ANY_YEAR = re.compile(r"(?P<year>(?:19|20)\d{2})\s*年")
 _DATE_LINE = re.compile(r"^[（(]?\s*(?P<y>(?:19|20)\d{2})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日\s*[）)]?$")
 _DATE_ANY = re.compile(
-    r"(?:发布|印发|公开|成文)(?:日期|时间)\s*[：:]\s*"
+    r"(?:发布|印发|公开|成文|发文)(?:日期|时间)\s*[：:]\s*"
     r"(?P<y>(?:19|20)\d{2})\s*[-年./]\s*(?P<m>\d{1,2})\s*[-月./]\s*(?P<d>\d{1,2})"
 )
 _AGENCY_END = re.compile(
@@ -83,8 +83,12 @@ def _joined(head: list[PItem], k: int) -> str:
     return "".join(_clean(h.text) for h in head[k : k + 2])
 
 
-def find_signature(items: list[PItem]) -> tuple[str | None, str | None]:
-    """(agency, ISO date) from the signature block at the end (agency line, then a date line)."""
+def find_signature(items: list[PItem], trace: Trace | None = None) -> tuple[str | None, str | None]:
+    """(agency, ISO date) from the signature block at the end (agency line, then a date line).
+
+    Without a signature date, the page's own publication date (发布时间/发布日期 of a web page)
+    is used; `trace.published_origin` records which one it was ("signature" or "page").
+    """
     tail = [it for it in items[-12:] if not it.in_table]
     agency, date = None, None
     for k in range(len(tail) - 1, -1, -1):
@@ -92,6 +96,8 @@ def find_signature(items: list[PItem]) -> tuple[str | None, str | None]:
         m = _DATE_LINE.match(text)
         if m and date is None:
             date = f"{int(m.group('y')):04d}-{int(m.group('m')):02d}-{int(m.group('d')):02d}"
+            if trace is not None:
+                trace.published_origin = "signature"
             if k > 0:
                 prev = _clean(tail[k - 1].text)
                 if _AGENCY_END.search(prev) and _agency_ok(prev):
@@ -102,6 +108,8 @@ def find_signature(items: list[PItem]) -> tuple[str | None, str | None]:
             m2 = _DATE_ANY.search(it.text)
             if m2:
                 date = f"{int(m2.group('y')):04d}-{int(m2.group('m')):02d}-{int(m2.group('d')):02d}"
+                if trace is not None:
+                    trace.published_origin = "page"
                 break
     return agency, date
 
@@ -166,7 +174,7 @@ def find_sections(items: list[PItem], trace: Trace, table_items: set[int] | None
             continue
         seen.add(h.no)
         found.append((idx, h.no))
-        trace.headings.append(Heading(h.no, h.title, h.numbered, h.standard, it.origin))
+        trace.headings.append(Heading(h.no, h.title, h.numbered, h.standard, it.origin, h.printed_no))
     sections: list[Section] = []
     for k, (idx, no) in enumerate(found):
         end = found[k + 1][0] if k + 1 < len(found) else len(items)

@@ -37,6 +37,7 @@ class Heading:
     numbered: bool
     standard: bool
     origin: Origin
+    printed_no: int | None = None  # the number the report printed, when it is not the part's own
 
 
 @dataclass
@@ -55,4 +56,5 @@ class Trace:
     reader_notes: list[str] = field(default_factory=list)
     low_confidence: list[tuple[str, float]] = field(default_factory=list)
     narrative: list[str] = field(default_factory=list)  # paragraph texts, for narrative checks
+    published_origin: str | None = None  # "signature" (落款日期) or "page" (网页发布日期) for meta.published
     read_error: tuple[str, str] | None = None  # (code, Chinese message) when the file could not be read
