@@ -17,7 +17,7 @@ from gongkai.notice.batch import notices_zip, round_notices, safe_name
 from gongkai.notice.content import CellRef, Notice, NoticeItem
 from gongkai.notice.docx import notice_docx_bytes, xml_safe
 from gongkai.notice.html import notice_fragment, notice_page
-from gongkai.notice.wording import display_file, location_lines
+from gongkai.notice.wording import compact_locations, display_file, location_lines
 from gongkai.round import Roster, run_round
 from tests.test_round_e2e import XIDAGOU, wuxia_with_errors
 
@@ -48,7 +48,7 @@ def test_word_notice_default_layout(tmp_path: Path) -> None:
     assert "2025年1月20日" in [p.text for p in doc.paragraphs]
     rows = doc.tables[0].rows
     assert [c.text for c in rows[0].cells] == ["序号", "问题", "表格与单元格", "位置", "修改要求", "整改确认"]
-    assert rows[2].cells[3].text == "第84–90行"
+    assert rows[2].cells[3].text == "第84行\n第90行\n第93行\n第332行\n第341行"
     assert rows[2].cells[2].text.splitlines()[:2] == [
         "三、收到和处理政府信息公开申请情况",
         "最可能有误：一、本年新收政府信息公开申请数量·自然人（5）",
@@ -70,7 +70,7 @@ def test_word_notice_on_the_office_template(tmp_path: Path) -> None:
     texts = [p.text for p in doc.paragraphs]
     assert texts[0] == "示范县人民政府办公室文件"  # the template's content stays first
     assert "关于巫山县巫峡镇人民政府2024年度政府信息公开工作年度报告的整改通知" in texts
-    assert len(doc.tables[0].rows) == 4
+    assert len(doc.tables[0].rows) == 3
 
 
 def test_html_escapes_report_text(tmp_path: Path) -> None:
@@ -112,11 +112,12 @@ def test_display_file_and_locations() -> None:
 def test_location_lines_group_consecutive_lines(tmp_path: Path) -> None:
     rnd = _round(tmp_path)
     nf = next(n for n in round_notices(rnd) if "巫峡镇" in n.stem)
-    assert [location_lines(i) for i in nf.notice.items] == [
-        ["第84行", "第93行", "第332行", "第341行"],
-        ["第84–90行"],
-        ["第93–99行"],
+    assert [location_lines(i) for i in nf.notice.items] == [  # the suspect's line first
+        ["第93行", "第84行", "第99行", "第332行", "第341行"],
+        ["第84行", "第90行", "第93行", "第332行", "第341行"],
     ]
+    assert compact_locations(["第86行", "第84行", "第85行", "第90行", "第84行"]) == ["第84–86行", "第90行"]
+    assert compact_locations(["第3页第2个表格第5行", "第72行", ""]) == ["第3页第2个表格第5行", "第72行"]
 
 
 def test_unmatched_report_gets_a_note(tmp_path: Path) -> None:
@@ -159,8 +160,12 @@ def test_pdf_report_notice_names_page_and_table() -> None:
     assert "行政复议：结果维持(10)+结果纠正(1)+其他结果(0)+尚未审结(0)=11，但总计为0" in first[1]
     assert first[2].splitlines() == [
         "四、政府信息公开行政复议、行政诉讼情况",
+        "最可能有误：行政复议·总计（0）",
         "行政复议：总计（0）、结果维持（10）、结果纠正（1）、其他结果（0）、尚未审结（0）",
     ]
+    assert "参考：若其他数字无误，“行政复议·总计”应为11" in first[4]
+    second = rows[1]  # the sums cannot tell which of two cells is wrong
+    assert "可能有误（其中之一）：行政诉讼·复议后起诉·总计（0）、行政诉讼·复议后起诉·结果维持（5）" in second[2]
     assert first[3] == "第4页第3个表格第4行"
     assert any(r[3] == "第4页第2个表格第24行" and "（六）其他处理：总计（0）" in r[2] for r in rows)
 

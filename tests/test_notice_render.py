@@ -50,7 +50,7 @@ def test_notice_and_workbook_render_in_libreoffice(tmp_path: Path) -> None:
     text = re.sub(r"\s+", "", _text(notice_pdf))
     assert "关于巫山县巫峡镇人民政府2024年度政府信息公开工作年度报告的整改通知" in text
     assert "附件：问题清单" in text and "巫山县人民政府办公室" in text and "2025年1月20日" in text
-    assert "最可能有误" in text and "第84–90行" in text and "整改确认" in text  # table cells interleave in text
+    assert "最可能有误" in text and "第332行" in text and "整改确认" in text  # table cells interleave in text
     assert "requests" not in text
     book = re.sub(r"\s+", "", _text(book_pdf))
     assert "2024年度政府信息公开工作年度报告核查汇总（汇总）" in book

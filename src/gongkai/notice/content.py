@@ -101,7 +101,9 @@ class NoticeItem:
     cells: list[CellRef] = field(default_factory=list)
     suspect: CellRef | None = None
     recheck: str | None = None  # "仍未整改" / "新发现" in a recheck round
-    notes: list[str] = field(default_factory=list)  # the finding's hint, details and candidates, as text
+    notes: list[str] = field(default_factory=list)  # the finding's details its message does not already say
+    hint: str | None = None  # a suggested correction with its reasoning (never a fact)
+    candidates: list[CellRef] = field(default_factory=list)  # cells the sums cannot tell apart, one of them wrong
 
     @property
     def severity_label(self) -> str:
@@ -150,24 +152,9 @@ class Notice:
         return f"关于{self.unit}{year}政府信息公开工作年度报告的整改通知"
 
 
-def _as_text(v: Any) -> str:
-    if isinstance(v, dict):
-        return "；".join(f"{k}：{_as_text(x)}" for k, x in v.items())
-    if isinstance(v, list | tuple | set):
-        return "、".join(_as_text(x) for x in v)
-    return _fmt(v)
-
-
 def finding_notes(f: Finding) -> list[str]:
-    """Optional extras a rule may attach to a finding (hint, details, candidates), as lines for a person."""
-    out: list[str] = []
-    for attr, lead in (("hint", "提示"), ("details", "说明"), ("candidates", "可能有误的单元格")):
-        v = getattr(f, attr, None)
-        if v:
-            if attr == "candidates" and isinstance(v, list | tuple):
-                v = [cell_label(c) if isinstance(c, str) and c.count(".") == 2 else c for c in v]
-            out.append(f"{lead}：{_as_text(v)}")
-    return out
+    """The identities (or sentences) folded under a finding that its message does not already say."""
+    return [d for d in f.details if d and d not in f.message]
 
 
 def notice_items(
@@ -193,6 +180,8 @@ def notice_items(
                 suspect=cell_ref(report, f.suspect) if f.suspect and f.suspect.count(".") == 2 else None,
                 recheck={"remaining": "仍未整改", "new": "新发现"}.get(state or ""),
                 notes=finding_notes(f),
+                hint=f.hint,
+                candidates=[cell_ref(report, c) for c in f.candidates if c.count(".") == 2],
             )
         )
     return items

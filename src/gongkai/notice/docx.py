@@ -30,6 +30,7 @@ from gongkai.notice.batch import notice_kind, notice_title
 from gongkai.notice.content import Notice
 from gongkai.notice.wording import (
     SIGN_LINE,
+    advice_lines,
     cell_lines,
     closing,
     cn_date,
@@ -158,7 +159,7 @@ class _Writer:
             )
             self.cell_text(row[3], [(x, BODY_FONT, False, None) for x in location_lines(item) or ["—"]])
             _cant_split(tr)
-            self.cell_text(row[4], [(item.advice or "按问题说明修改。", BODY_FONT, False, None)])
+            self.cell_text(row[4], [(x, BODY_FONT, False, None) for x in advice_lines(item)])
             self.cell_text(row[5], [("", BODY_FONT, False, None)])
 
 

@@ -13,6 +13,7 @@ from gongkai.notice.batch import notice_title
 from gongkai.notice.content import Notice
 from gongkai.notice.wording import (
     SIGN_LINE,
+    advice_lines,
     cell_lines,
     closing,
     cn_date,
@@ -57,6 +58,7 @@ def _context(n: Notice, baseline: str | None) -> dict[str, Any]:
                 "cells": cell_lines(it),
                 "n_tables": len(tables),
                 "locations": location_lines(it),
+                "advice": advice_lines(it),
             }
         )
     return {

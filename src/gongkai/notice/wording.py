@@ -101,6 +101,8 @@ def cell_lines(item: NoticeItem) -> list[str]:
     lines.extend(tables)
     if item.suspect is not None:
         lines.append(f"最可能有误：{item.suspect.label}{_value(item.suspect)}")
+    elif item.candidates:
+        lines.append("可能有误（其中之一）：" + "、".join(f"{c.label}{_value(c)}" for c in item.candidates))
     rows: dict[str, list[str]] = {}
     for c in item.cells:
         rows.setdefault(c.row, []).append(f"{c.column}{_value(c)}" if c.column else _value(c).strip("（）"))
@@ -115,11 +117,11 @@ def location_text(item: NoticeItem) -> str:
 
 
 def location_lines(item: NoticeItem) -> list[str]:
-    """Where the cells stand, one place per line (runs of consecutive lines as one: 第84–90行)."""
-    locs = [c.location for c in item.cells]
-    if item.suspect is not None and item.suspect.location:
-        locs = [item.suspect.location, *locs]
-    return compact_locations(locs)
+    """Where the cells stand, one place per line: the most likely wrong cell's place first, then the others
+    (runs of consecutive lines as one: 第84–90行)."""
+    first = item.suspect.location if item.suspect is not None and item.suspect.location else ""
+    rest = compact_locations([c.location for c in item.cells if c.location != first])
+    return [first, *rest] if first else rest
 
 
 def compact_locations(places: list[str]) -> list[str]:
@@ -143,13 +145,22 @@ def compact_locations(places: list[str]) -> list[str]:
     return locs
 
 
+def advice_lines(item: NoticeItem) -> list[str]:
+    """What to change: the rule's advice, then the suggested correction when the sums point to one."""
+    lines = [item.advice or "按问题说明修改。"]
+    if item.hint:
+        lines.append(f"参考：{item.hint}")
+    return lines
+
+
 def problem_lines(item: NoticeItem) -> list[str]:
-    """The problem in words: the message, then any hint, details or candidates the rule gave."""
+    """The problem in words: the message, then the broken identities it stands for, when not in it."""
     return [item.message, *item.notes]
 
 
 __all__ = [
     "RESEND_ADVICE",
+    "advice_lines",
     "SIGN_LINE",
     "cell_lines",
     "closing",

@@ -15,7 +15,7 @@ import xlsxwriter
 
 from gongkai.notice.batch import NoticeFile
 from gongkai.notice.content import NoticeItem
-from gongkai.notice.wording import compact_locations, display_file, location_text
+from gongkai.notice.wording import advice_lines, compact_locations, display_file
 from gongkai.round.model import STATUS_LABELS
 
 STATUS_COLOURS = {"通过": "#E2EFDA", "需整改": "#F8CBAD", "无法读取": "#FFE699", "缺报": "#D9D9D9"}
@@ -175,9 +175,8 @@ def _summary(
 
 
 def _item_row(item: NoticeItem) -> list[Any]:
-    cells = [item.suspect] if item.suspect is not None and len(item.cells) > 1 else item.cells
-    if item.suspect is not None and item.suspect not in cells:
-        cells = [item.suspect]
+    """表格, 行, 列, 数值, 位置 of a finding: the suspect cell when there is one, else the candidates, else all."""
+    cells = [item.suspect] if item.suspect is not None else (item.candidates or item.cells)
     value: Any = ""
     if len(cells) == 1:
         value = _number(cells[0].value)
@@ -188,7 +187,7 @@ def _item_row(item: NoticeItem) -> list[Any]:
         "；".join(dict.fromkeys(c.row for c in cells)),
         "；".join(dict.fromkeys(c.column for c in cells if c.column)),
         value,
-        location_text(item),
+        "、".join(compact_locations([c.location for c in cells])),
     ]
 
 
@@ -219,7 +218,7 @@ def _details(book: _Book, rnd: Any, notices: list[NoticeFile]) -> int:
             r += 1
             recheck = item.recheck or ""
             values = [r, n.unit, n.file, item.rule, item.severity_label, "\n".join([item.message, *item.notes])]
-            values += _item_row(item) + [item.advice, recheck]
+            values += _item_row(item) + ["\n".join(advice_lines(item)), recheck]
             book.row(ws, r, values)
         if nf.entry.recheck is not None:
             for f in nf.entry.recheck.fixed:
