@@ -299,3 +299,27 @@ def test_suggestions_are_shown_marked_and_not_inserted(tmp_path: Path) -> None:
     assert res.exit_code == 0, res.output
     assert SUGGESTION_MARK in res.output and "本年新收到政府信息公开申请" in res.output
     assert "本年新收到政府信息公开申请" not in docx_text(out.read_bytes())
+
+
+# ---------------------------------------------------------------- the web 填报 form's pieces
+@pytest.mark.parametrize("version", ["2021", "2019"])
+def test_form_has_an_input_per_cell_and_live_totals(version: str) -> None:
+    from gongkai.render import form_tables_html
+    from gongkai.render.layout import layouts
+
+    report = one(version)
+    values = values_from_report(report, layouts(version))  # type: ignore[arg-type]
+    page = lxml_html.fromstring(f"<form>{form_tables_html(version, values)}</form>")  # type: ignore[arg-type]
+    computed = computed_paths(version)  # type: ignore[arg-type]
+    inputs = {el.get("name"): el.get("value") for el in page.iter("input")}
+    outputs = {el.get("name"): el.get("data-sum").split() for el in page.iter("output")}
+    paths = [p for t in layouts(version) for p in t.paths()]  # type: ignore[arg-type]
+    assert set(outputs) == set(computed) and set(inputs) | set(outputs) == set(paths)
+    # totals add up typed cells, or totals drawn before them (the script sums in page order)
+    order = [el.get("name") for el in page.iter("input", "output")]
+    for path, refs in outputs.items():
+        assert all(r in inputs or order.index(r) < order.index(path) for r in refs), path
+    # what the form posts makes the same report
+    posted = {**{k: v for k, v in values.items() if not k.startswith(("requests.", "active.", "review_"))}, **inputs}
+    posted.update({path: values[path] for path in outputs})
+    assert_same(report, report_from_form(posted, version))  # type: ignore[arg-type]

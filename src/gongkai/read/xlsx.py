@@ -60,6 +60,10 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
+def _filled(cell: Any) -> bool:
+    return getattr(cell, "value", None) is not None  # read-only sheets yield EmptyCell for gaps
+
+
 def _iso_date(text: str) -> str:
     m = _DATE.match(text)
     return f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}" if m else text
@@ -69,22 +73,31 @@ class _Sheets:
     """Cell values of a workbook, with plain SUM formulas evaluated and others from the saved results."""
 
     def __init__(self, data: bytes) -> None:
+        self._data = data
+        self.cells = self._load(data_only=False)
+        self._saved: dict[str, dict[str, Any]] | None = None
+        self.notes: list[str] = []
+
+    def _load(self, data_only: bool) -> dict[str, dict[str, Any]]:
+        """Every sheet's non-empty cells by reference (one pass over each sheet, read-only)."""
         import openpyxl
 
-        self._data = data
-        self.book = openpyxl.load_workbook(io.BytesIO(data), data_only=False, read_only=False)
-        self._saved: Any = None
-        self.notes: list[str] = []
+        book = openpyxl.load_workbook(io.BytesIO(self._data), data_only=data_only, read_only=True)
+        try:
+            return {
+                ws.title: {c.coordinate: c.value for row in ws.iter_rows() for c in row if _filled(c)}
+                for ws in book.worksheets
+            }
+        finally:
+            book.close()
 
     def saved_value(self, sheet: str, ref: str) -> Any:
         if self._saved is None:
-            import openpyxl
-
-            self._saved = openpyxl.load_workbook(io.BytesIO(self._data), data_only=True)
-        return self._saved[sheet][ref].value
+            self._saved = self._load(data_only=True)
+        return self._saved.get(sheet, {}).get(ref)
 
     def value(self, sheet: str, ref: str, depth: int = 0) -> Any:
-        raw = self.book[sheet][ref].value
+        raw = self.cells.get(sheet, {}).get(ref)
         if not (isinstance(raw, str) and raw.startswith("=")):
             return raw
         m = _SUM.match(raw)
@@ -115,21 +128,22 @@ def read_xlsx(data: bytes, name: str = "") -> Document:
         sheets = _Sheets(data)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
         raise ReadError("bad_xlsx", f"Excel 文件已损坏或无法打开：{exc}") from exc
-    book = sheets.book
-    if MAP_SHEET not in book.sheetnames or book[MAP_SHEET]["A1"].value != MARKER:
+    mapping = sheets.cells.get(MAP_SHEET, {})
+    if mapping.get("A1") != MARKER:
         raise ReadError(
             "unsupported_xlsx",
             "这个 Excel 文件不是 gongkai 填报表，无法按年报读取；请用 gongkai template 生成填报表后填写",
         )
-    mapping = book[MAP_SHEET]
-    version = str(mapping["B1"].value or "2021")
+    version = str(mapping.get("B1") or "2021")
     if version not in ("2021", "2019"):
         raise ReadError("bad_xlsx", f"填报表的格式版本“{version}”无法识别")
     values: dict[str, str] = {}
-    for path, sheet, ref in mapping.iter_rows(min_row=2, max_col=3, values_only=True):
-        if not path or sheet not in book.sheetnames or not isinstance(ref, str):
-            continue
-        values[str(path)] = _text(sheets.value(str(sheet), ref))
+    row = 2
+    while (path := mapping.get(f"A{row}")) is not None:
+        sheet, ref = mapping.get(f"B{row}"), mapping.get(f"C{row}")
+        row += 1
+        if sheet in sheets.cells and isinstance(ref, str):
+            values[str(path)] = _text(sheets.value(str(sheet), ref))
     values["meta.published"] = _iso_date(values.get("meta.published", ""))
     doc = document_from_values(values, layouts(version))  # type: ignore[arg-type]
     doc.kind = "xlsx"
@@ -141,4 +155,6 @@ def _sniff(name: str, head: bytes) -> bool:
     return head.startswith(b"PK") and name.lower().endswith((".xlsx", ".xlsm"))
 
 
-register(Reader("xlsx", _sniff, read_xlsx, (".xlsx",)))
+# No extensions listed: a folder of reports is not searched for workbooks (most .xlsx beside reports are
+# other tables); a workbook named on the command line is read.
+register(Reader("xlsx", _sniff, read_xlsx, ()))

@@ -5,6 +5,7 @@ writer fills in and back, checked through the same extraction and rules as any r
 """
 
 from gongkai.render.docx import render_docx
+from gongkai.render.form import LIVE_TOTALS_JS, form_tables_html
 from gongkai.render.html import render_html, table_html
 from gongkai.render.layout import Slot, TableLayout, layouts, layouts_for
 from gongkai.render.load import checked, load_report
@@ -13,11 +14,13 @@ from gongkai.render.values import report_from_form, values_from_report, verify
 from gongkai.render.workbook import build_workbook, template_values, workbook_cells
 
 __all__ = [
+    "LIVE_TOTALS_JS",
     "SUGGESTION_MARK",
     "Slot",
     "TableLayout",
     "build_workbook",
     "checked",
+    "form_tables_html",
     "layouts",
     "layouts_for",
     "load_report",

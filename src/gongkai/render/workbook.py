@@ -26,7 +26,7 @@ MAP_SHEET = "gongkai"
 INFO_SHEET = "基本信息与正文"
 TABLE_SHEETS = {"active": "表二 主动公开", "requests": "表三 依申请公开", "review_litigation": "表四 复议诉讼"}
 _TOP = 3  # first sheet row (0-based) of a table: title, note, blank above
-_DECIMAL_PATHS = ("active.fees.amount", "active.procurement.amount")
+DECIMAL_PATHS = ("active.fees.amount", "active.procurement.amount")
 _SIGNED_COLUMNS = (".change",)
 _META = (("meta.agency", "单位名称", "如：某某县人民政府办公室"), ("meta.year", "报告年度", "统计年度，如 2025"),
          ("meta.published", "发布日期", "如 2026-01-20 或 2026年1月20日"))
@@ -36,6 +36,7 @@ _INFO_HINT = (
     "黄色格子为填写处；三张统计表在后面的工作表中。"
     "填好后生成报告：gongkai render 本文件 --format docx --out 报告.docx"
 )
+_TEXT_HINT = "正文：每部分写在右侧格子里，一段一行（格内换行按 Alt+Enter）；二、三、四部分可只有表格。"
 _TABLE_HINT = "黄色格子填写数字（没有发生的填 0）；灰色格子是自动计算的合计，不必填写。"
 _BALANCE_HINT = "每一列：本年新收＋上年结转 应等于 （七）总计＋结转下年度继续办理；显示红色“不平衡”的列请核对。"
 
@@ -119,6 +120,8 @@ def build_workbook(
                               "italic": True}),
         "text_input": wb.add_format({"font_name": "宋体", "font_size": 11, "border": 1, "text_wrap": True,
                                      "valign": "top", "locked": False, "bg_color": "#FFFDE7"}),
+        "year_input": wb.add_format({"font_name": "宋体", "font_size": 11, "border": 1, "align": "left",
+                                     "locked": False, "bg_color": "#FFFDE7"}),
         "meta_label": wb.add_format({**base, "bold": True, "align": "right"}),
         "ok": wb.add_format({"bg_color": "#C8E6C9", "font_color": "#1B5E20", "bold": True}),
         "bad": wb.add_format({"bg_color": "#FF5252", "font_color": "#FFFFFF", "bold": True}),
@@ -143,7 +146,7 @@ def _info_sheet(wb: Any, fmt: dict[str, Any], values: Mapping[str, str], cells: 
         ws.write(ref.row, 0, label, fmt["meta_label"])
         raw = values.get(key, "")
         if key == "meta.year" and raw.isdigit():
-            ws.write_number(ref.row, 1, int(raw), fmt["text_input"])
+            ws.write_number(ref.row, 1, int(raw), fmt["year_input"])
         else:
             ws.write_string(ref.row, 1, raw, fmt["text_input"])
         ws.write_comment(ref.row, 1, hint)
@@ -152,7 +155,7 @@ def _info_sheet(wb: Any, fmt: dict[str, Any], values: Mapping[str, str], cells: 
         "validate": "integer", "criteria": "between", "minimum": 2008, "maximum": 2100,
         "error_title": "年度", "error_message": "请填写四位数年度，如 2025", "ignore_blank": True,
     })
-    ws.write(6, 0, "正文（每段一行，可按 Alt+Enter 换行）", fmt["meta_label"])
+    ws.merge_range(6, 0, 6, 1, _TEXT_HINT, fmt["hint"])
     for s in SECTIONS:
         ref = cells[f"sections.{s.no}"]
         ws.write(ref.row, 0, f"{CN_NUMERALS[s.no - 1]}、{s.title}", fmt["meta_label"])
@@ -189,7 +192,7 @@ def _table_sheet(
             cached = sum(_number(values.get(p, "")) or 0 for p in computed[slot.path])
             _put_formula(ws, slot, r, c, f"=SUM({','.join(refs)})", fmt["formula"], cached)
         else:
-            decimal = slot.path in _DECIMAL_PATHS
+            decimal = slot.path in DECIMAL_PATHS
             style = fmt["decimal"] if decimal else fmt["input"]
             raw = values.get(slot.path, "")
             number = _number(raw) if raw else None
@@ -269,7 +272,7 @@ def _balance_row(ws: Any, fmt: dict[str, Any], layout: TableLayout, cells: Mappi
 def _previous_in_force(ws: Any, fmt: dict[str, Any], layout: TableLayout, previous: Report) -> None:
     """Beside 现行有效件数: last year's figure, for reference (not part of the report)."""
     col = layout.n_cols + 1
-    ws.set_column(col, col, 16)
+    ws.set_column(col, col, 30)
     active = previous.active or {}
     for slot in layout.slots:
         if slot.path and slot.path.endswith(".in_force"):
