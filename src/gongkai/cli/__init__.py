@@ -8,6 +8,9 @@ exposes `register(app)` that adds its commands to a Typer app.
 from __future__ import annotations
 
 import importlib
+import os
+import sys
+import traceback
 from typing import Any
 
 import typer
@@ -87,4 +90,50 @@ def command_names() -> list[str]:
 
 
 def main(argv: Any = None) -> None:
-    app(args=argv)
+    """Run the command; whatever goes wrong, the user gets a Chinese message and exit code 2,
+    never a traceback (``GONGKAI_DEBUG=1`` shows it)."""
+    try:
+        app(args=argv)
+    except SystemExit:
+        raise
+    except BaseException as exc:  # noqa: BLE001 - the last guard between a user and a traceback
+        code = _fail(exc)
+        if code is None:
+            raise
+        sys.exit(code)
+
+
+def _fail(exc: BaseException) -> int | None:
+    """Report an exception that escaped a command; the exit code, or None to let it through."""
+    if isinstance(exc, KeyboardInterrupt):
+        print("\n已中断。", file=sys.stderr)
+        return 130
+    if os.environ.get("GONGKAI_DEBUG") == "1":
+        traceback.print_exception(exc)
+    print(f"出错了：{describe_error(exc)}", file=sys.stderr)
+    if os.environ.get("GONGKAI_DEBUG") != "1":
+        print("（设置环境变量 GONGKAI_DEBUG=1 可显示技术细节，便于报告问题）", file=sys.stderr)
+    return 2
+
+
+def describe_error(exc: BaseException) -> str:
+    """A Chinese sentence for an unexpected failure, naming the common environment causes."""
+    import errno
+
+    if isinstance(exc, MemoryError):
+        return "内存不足，无法继续；请减少并行进程数（--jobs）或分批处理"
+    if isinstance(exc, OSError):
+        where = f"（{exc.filename}）" if exc.filename else ""
+        if exc.errno == errno.ENOSPC:
+            return f"磁盘空间已满{where}；请清理空间后重试"
+        if exc.errno in (errno.EACCES, errno.EPERM):
+            return f"没有权限{where}：{exc.strerror}"
+        if exc.errno == errno.EROFS:
+            return f"位置只读，无法写入{where}"
+        return f"系统错误{where}：{exc.strerror or exc}"
+    if isinstance(exc, UnicodeError):
+        return f"文字编码错误：{exc}"
+    name = type(exc).__name__
+    if name == "StoreError":
+        return str(exc)
+    return f"程序内部错误（{name}: {str(exc)[:300]}）"

@@ -107,7 +107,7 @@ def exit_code(rnd: Round, explicit: set[str]) -> int:
 def register(app: typer.Typer) -> None:
     @app.command("check")
     def check_cmd(
-        paths: Annotated[list[Path], typer.Argument(help="报告文件、文件夹（递归查找）或 .zip 压缩包")],
+        paths: Annotated[list[Path], typer.Argument(help="报告文件、文件夹（递归查找）或 .zip 压缩包", readable=False)],
         format: Annotated[str, typer.Option("--format", "-f", help="输出格式：text 或 json")] = "text",
         info: Annotated[bool, typer.Option("--info/--no-info", help="是否显示“提示”级别的发现")] = True,
         jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="并行进程数（默认：全部 CPU 核）")] = None,

@@ -13,6 +13,9 @@ _NUMBER = re.compile(
 )
 
 
+MAX_DIGITS = 30  # longer digit runs are not values of a report's tables
+
+
 @dataclass(frozen=True, slots=True)
 class Value:
     value: int | float | None
@@ -34,8 +37,8 @@ def parse_value(text: str) -> Value | None:
     if not m:
         return None
     raw = m.group("num").replace(",", "").replace("，", "").replace("－", "-").lstrip("+")
-    if raw.count(",") or not re.match(r"^-?\d+(\.\d+)?$", raw):
-        return None
+    if raw.count(",") or len(raw) > MAX_DIGITS or not re.match(r"^-?\d+(\.\d+)?$", raw):
+        return None  # a run of hundreds of digits is not a count (and int() refuses > 4300 digits)
     number: int | float = float(raw) if "." in raw else int(raw)
     rest = m.group("rest") or None
     return Value(number, rest)

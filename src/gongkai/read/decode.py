@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
 from gongkai.read.errors import ReadError
+from gongkai.read.limits import check as check_limit
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
 _GB_NAMES = {"gb2312", "gbk", "gb18030", "x-gbk", "cp936", "euc-cn"}
@@ -19,6 +21,81 @@ def declared_charset(data: bytes) -> str | None:
     if name in _GB_NAMES:
         return "gb18030"
     return name
+
+
+@dataclass
+class Decoded:
+    """Decoded text, the encoding used, and notes (characters that had to be replaced)."""
+
+    text: str
+    encoding: str
+    notes: list[str] = field(default_factory=list)
+
+
+def decode_text(data: bytes, declared: str | None = None) -> Decoded:
+    """Decode `data` under the character limit, tolerating a few bad bytes.
+
+    A file that is clearly one encoding apart from a few corrupted bytes is decoded with those
+    replaced by U+FFFD, and a note says how many characters were replaced and on which lines.
+    """
+    check_limit("chars", len(data) // 4)  # no encoding takes more than 4 bytes a character
+    decoded = _utf8_with_few_bad_bytes(data, declared)
+    if decoded is None:
+        try:
+            decoded = Decoded(*decode_bytes(data, declared))
+        except ReadError:
+            decoded = _tolerant(data, "gb18030")
+            if decoded is None:
+                raise
+    check_limit("chars", len(decoded.text))
+    return decoded
+
+
+def _utf8_with_few_bad_bytes(data: bytes, declared: str | None) -> Decoded | None:
+    """UTF-8 with a few corrupted bytes (not a file that is simply another encoding)."""
+    if data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
+        return None
+    if declared and declared.replace("-", "").replace("_", "") not in ("utf8",):
+        try:
+            data.decode(declared)
+            return None  # the declaration holds
+        except (LookupError, UnicodeDecodeError):
+            pass
+    try:
+        data.decode("utf-8")
+        return None
+    except UnicodeDecodeError as exc:
+        if exc.start > len(data) - 4:
+            return None  # cut at the very end: a truncated file, handled by decode_bytes
+    return _tolerant(data, "utf-8")
+
+
+def _tolerant(data: bytes, encoding: str) -> Decoded | None:
+    """`data` in `encoding` with a few replaced characters, when that is clearly what the file is."""
+    text = data.decode(encoding, "replace")
+    replaced = text.count("\ufffd") - data.count("\ufffd".encode(encoding))
+    if replaced <= 0 or replaced > max(16, len(text) // 100):
+        return None
+    others = len(text) - len(text.encode("ascii", "ignore")) - replaced  # well-formed non-ASCII characters
+    if others < 10 * replaced:  # not clearly this encoding: another one, or not text at all
+        return None
+    if not _looks_like_text(text.replace("\ufffd", "")):
+        return None
+    lines: list[int] = []
+    line, pos = 1, 0
+    while len(lines) < 5 and (hit := text.find("\ufffd", pos)) >= 0:
+        line += text.count("\n", pos, hit)
+        if not lines or lines[-1] != line:
+            lines.append(line)
+        pos = hit
+        pos += 1
+    where = "、".join(f"第{n}行" for n in lines) + ("等" if replaced > len(lines) else "")
+    name = "UTF-8" if encoding == "utf-8" else "GB18030（GBK）"
+    note = (
+        f"文件中有{replaced}个字符已损坏，无法按 {name} 解码（{where}），已替换为“\ufffd”；"
+        f"其余内容按 {name} 读取，请核对这些位置"
+    )
+    return Decoded(text, encoding, [note])
 
 
 def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str]:

@@ -20,6 +20,7 @@ import shutil
 import subprocess
 import tempfile
 import zipfile
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,8 @@ from lxml import etree
 
 from gongkai.read.document import Block, Cell, Document, Origin, Paragraph, Table
 from gongkai.read.errors import ReadError
+from gongkai.read.limits import check as check_limit
+from gongkai.read.limits import check_mb, current
 from gongkai.read.registry import Reader, register
 
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -103,17 +106,21 @@ def table_grid(tbl: Any, index: int) -> Table:
     rows: list[list[Cell]] = []
     above: set[int] = set()  # grid columns whose cell may continue downwards (vMerge)
     r = -1
+    limits = current()
+    positions = 0
     for tr in _rows_of(tbl):
         r += 1
         row: list[Cell] = []
         here: set[int] = set()
         col = _grid_before(tr)
+        check_limit("span", col, limits)
         for tc in tr.iterchildren(_TC):
             span, vmerge, hmerge = 1, None, None
             if len(tc) and tc[0].tag == _TCPR:  # the schema puts tcPr first
                 for prop in tc[0]:
                     if prop.tag == _GRID_SPAN:
                         span = max(1, _int_val(prop, 1))
+                        check_limit("span", span, limits)  # before the grid columns are placed
                     elif prop.tag == _VMERGE:
                         vmerge = prop.get(_VAL) or "continue"
                     elif prop.tag == _HMERGE:
@@ -126,6 +133,8 @@ def table_grid(tbl: Any, index: int) -> Table:
             if vmerge is not None:
                 here.update(range(col, col + span))
             col += span
+        positions += col
+        check_limit("table_cells", positions, limits)
         above = here
         rows.append(row)
     return Table([r for r in rows if r] or [[]], Origin(table=index))
@@ -181,11 +190,31 @@ def _docx_xml(data: bytes) -> bytes:
             names = set(zf.namelist())
             if "word/document.xml" not in names:
                 raise ReadError("not_docx", "这个压缩文件不是 Word 文档（缺少 word/document.xml），无法读取")
-            return zf.read("word/document.xml")
+            return _read_member(zf, "word/document.xml")
     except zipfile.BadZipFile as exc:
         raise ReadError("bad_docx", "Word 文件已损坏或不完整（zip 结构错误），无法读取") from exc
-    except (zipfile.LargeZipFile, NotImplementedError, OSError, EOFError) as exc:
+    except (zipfile.LargeZipFile, NotImplementedError, OSError, EOFError, zlib.error) as exc:
         raise ReadError("bad_docx", f"Word 文件无法解压：{exc}") from exc
+
+
+def _read_member(zf: zipfile.ZipFile, name: str) -> bytes:
+    """One zip member under the decompressed-size and ratio limits, checked as it is inflated
+    (the sizes a zip declares can lie)."""
+    limits = current()
+    info = zf.getinfo(name)
+    check_mb("unzipped_mb", info.file_size, limits)
+    bound = limits.unzipped_bytes or -1
+    ratio = limits.zip_ratio
+    compressed = max(info.compress_size, 1)
+    out = bytearray()
+    with zf.open(info) as fh:
+        while chunk := fh.read(1 << 20):
+            out += chunk
+            if 0 < bound < len(out):
+                check_mb("unzipped_mb", len(out), limits)
+            if ratio and len(out) > 1 << 20:  # small members may compress far better; they cost nothing
+                check_limit("zip_ratio", len(out) // compressed, limits)
+    return bytes(out)
 
 
 def _office() -> str | None:

@@ -16,9 +16,10 @@ import re
 from lxml import etree
 from lxml import html as lxml_html
 
-from gongkai.read.decode import declared_charset, decode_bytes
+from gongkai.read.decode import declared_charset, decode_text
 from gongkai.read.document import Cell, Document, Origin, Paragraph, Table
 from gongkai.read.errors import ReadError
+from gongkai.read.limits import check as check_limit
 from gongkai.read.registry import Reader, register
 
 _BLOCK_TAGS = {
@@ -79,6 +80,7 @@ def table_grid(table: etree._Element, index: int) -> Table:
     """Place every cell by rowspan/colspan; keep each merged cell once, at its top-left."""
     occupied: set[tuple[int, int]] = set()
     rows: list[list[Cell]] = []
+    cells = 0
     for r, tr in enumerate(_own_rows(table)):
         row: list[tuple[int, Cell]] = []
         c = 0
@@ -88,6 +90,8 @@ def table_grid(table: etree._Element, index: int) -> Table:
             while (r, c) in occupied:
                 c += 1
             rs, cs = _span(td, "rowspan"), _span(td, "colspan")
+            cells += rs * cs
+            check_limit("table_cells", cells)  # before placing them: spans can ask for millions
             for dr in range(rs):
                 for dc in range(cs):
                     occupied.add((r + dr, c + dc))
@@ -206,8 +210,10 @@ def _text_of_fragment(parts: list[str]) -> str:
 
 
 def read_html(data: bytes, name: str = "") -> Document:
-    text, _ = decode_bytes(data, declared_charset(data))
-    return parse_html(text)
+    decoded = decode_text(data, declared_charset(data))
+    doc = parse_html(decoded.text)
+    doc.notes.extend(decoded.notes)
+    return doc
 
 
 def _sniff(name: str, head: bytes) -> bool:

@@ -19,11 +19,14 @@ import importlib.util
 import io
 import os
 import re
+import warnings
 from functools import lru_cache
 from typing import Any
 
 from gongkai.read.document import Document
 from gongkai.read.errors import ReadError
+from gongkai.read.limits import LimitExceeded, current
+from gongkai.read.limits import check as check_limit
 from gongkai.read.pdf_geometry import Box, Char, Edge, PageGeometry
 from gongkai.read.pdf_grid import find_grids
 from gongkai.read.pdf_layout import RawBlock, RawCell, RawLine, RawTable, join_pages, layout_page, to_blocks
@@ -332,20 +335,33 @@ def read_image(data: bytes, name: str = "") -> Document:
         raise ReadError("needs_ocr", NEEDS_OCR)
     from PIL import Image, UnidentifiedImageError
 
+    limits = current()
     try:
-        picture = Image.open(io.BytesIO(data))
-        frames = []
-        for k in range(getattr(picture, "n_frames", 1)):
-            picture.seek(k)
-            frames.append(picture.convert("RGB"))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # Pillow's own bomb warning: our limit below says it in Chinese
+            picture = Image.open(io.BytesIO(data))
+        n_frames = getattr(picture, "n_frames", 1)
+        check_limit("frames", n_frames, limits)  # before any frame is decoded
+        check_limit("image_pixels", picture.width * picture.height, limits)
+    except Image.DecompressionBombError as exc:  # over twice Pillow's own bound: far over ours too
+        raise LimitExceeded.of("image_pixels") from exc
     except (UnidentifiedImageError, OSError, ValueError) as exc:
         raise ReadError("bad_image", f"图片文件无法打开，可能已损坏：{exc}") from exc
     pages: list[list[RawBlock]] = []
-    for k, frame in enumerate(frames, start=1):
+    for k in range(n_frames):
+        try:
+            picture.seek(k)
+            check_limit("image_pixels", picture.width * picture.height, limits)
+            frame = picture.convert("RGB")
+        except Image.DecompressionBombError as exc:
+            raise LimitExceeded.of("image_pixels") from exc
+        except (OSError, ValueError, EOFError) as exc:
+            raise ReadError("bad_image", f"图片文件无法打开，可能已损坏：{exc}") from exc
         unit = A4_WIDTH_PT / max(frame.width, 1)  # lay the picture out as an A4-wide page
-        blocks = ocr_page_regions(frame, k, unit, None)
+        blocks = ocr_page_regions(frame, k + 1, unit, None)
         _to_pixels(blocks, unit)
         pages.append(blocks)
+        del frame
     return Document(to_blocks(join_pages(pages)), "image")
 
 

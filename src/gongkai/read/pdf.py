@@ -18,8 +18,10 @@ import pypdfium2.raw as pdfium_c
 
 from gongkai.read.document import Document
 from gongkai.read.errors import ReadError
+from gongkai.read.limits import check as check_limit
 from gongkai.read.pdf_geometry import Box, PageGeometry, page_geometry
 from gongkai.read.pdf_layout import RawBlock, join_pages, layout_page, to_blocks
+from gongkai.read.pdf_rotate import upright
 from gongkai.read.pdf_settings import TableSettings
 from gongkai.read.registry import Reader, register
 
@@ -72,6 +74,7 @@ def _ocr_blocks(page: pdfium.PdfPage, geo: PageGeometry, regions: list[Box] | No
     from gongkai.read.image import ocr_page_regions
 
     scale = RENDER_DPI / 72
+    check_limit("image_pixels", int(geo.width * scale) * int(geo.height * scale))  # before rendering
     bitmap = page.render(scale=scale)
     picture = bitmap.to_pil().convert("RGB")
     return ocr_page_regions(picture, geo.number, 1 / scale, regions)
@@ -88,6 +91,7 @@ def read_pdf(data: bytes, name: str = "", settings: TableSettings | dict | None 
     failed = 0
     try:
         n_pages = len(pdf)
+        check_limit("pages", n_pages)  # a page tree can claim a million pages
         for i in range(n_pages):
             try:
                 page = pdf[i]
@@ -96,7 +100,7 @@ def read_pdf(data: bytes, name: str = "", settings: TableSettings | dict | None 
                 notes.append(f"第{i + 1}页无法解析，已跳过")
                 continue
             try:
-                geo = page_geometry(page, i + 1)
+                geo = upright(page, page_geometry(page, i + 1), notes)  # content drawn rotated
                 if _is_scan(geo, s):
                     if ocr_available():
                         pages.append(_ocr_blocks(page, geo, None))

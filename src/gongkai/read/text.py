@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from gongkai.read.decode import decode_bytes
+from gongkai.read.decode import decode_text
 from gongkai.read.document import Cell, Document, Origin, Paragraph, Table
 from gongkai.read.registry import Reader, register
 
@@ -208,9 +208,11 @@ def parse_text(text: str, kind: str = "text") -> Document:
 
 
 def read_text(data: bytes, name: str = "") -> Document:
-    text, _encoding = decode_bytes(data)
+    decoded = decode_text(data)
     kind = "markdown" if name.lower().endswith((".md", ".markdown")) else "text"
-    return parse_text(text, kind)
+    doc = parse_text(decoded.text, kind)
+    doc.notes.extend(decoded.notes)
+    return doc
 
 
 def _sniff(name: str, head: bytes) -> bool:

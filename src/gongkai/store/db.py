@@ -96,17 +96,28 @@ class Store:
 
     @contextmanager
     def write(self) -> Iterator[Connection]:
-        """A write transaction: committed when the block ends, rolled back on any error."""
-        with self.engine.begin() as conn:
+        """A write transaction: committed when the block ends, rolled back on any error.
+        A store that cannot be used (read-only, disk full, corrupted) raises StoreError."""
+        with self._faults(), self.engine.begin() as conn:
             yield conn
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
         """A read-only transaction (never takes the SQLite write lock)."""
-        with self.engine.connect() as conn:
+        with self._faults(), self.engine.connect() as conn:
             conn = conn.execution_options(gongkai_read=True)
             with conn.begin():
                 yield conn
+
+    @contextmanager
+    def _faults(self) -> Iterator[None]:
+        try:
+            yield
+        except DBAPIError as exc:
+            message = fault_message(exc, self.display_url)
+            if message is None:
+                raise  # a lock timeout or a constraint: the caller retries or handles it
+            raise StoreError(message) from exc
 
     def close(self) -> None:
         self.engine.dispose()
@@ -127,10 +138,36 @@ def open_store(db: str | os.PathLike[str] | None = None, migrate: bool = True) -
 
         try:
             upgrade(store)
+        except StoreError as exc:  # a fault seen inside a migration's transaction
+            store.close()
+            raise StoreError(f"无法打开数据库：{exc}") from exc
         except DBAPIError as exc:
             store.close()
-            raise StoreError(f"无法打开数据库 {store.display_url}：{_short(exc)}") from exc
+            raise StoreError(
+                "无法打开数据库："
+                + (fault_message(exc, store.display_url) or f"{store.display_url}：{_short(exc)}")
+            ) from exc
     return store
+
+
+_FAULTS = (
+    (("readonly database", "read-only", "read only"), "数据库只读，无法写入：{url}；请检查文件与所在文件夹的写权限"),
+    (("database or disk is full", "no space left", "disk full", "could not extend file"),
+     "磁盘空间已满，无法写入数据库 {url}；本批次未写入的报告没有入库，已入库的数据不受影响。请清理空间后重试"),
+    (("file is not a database", "malformed", "not a database", "database corrupt"),
+     "数据库文件已损坏或不是 gongkai 数据库：{url}；请从备份恢复，或改用新的数据库文件（原文件未做任何改动）"),
+    (("disk i/o error",), "读写数据库时磁盘出错：{url}；请检查磁盘后重试"),
+    (("unable to open database",), "无法打开数据库文件：{url}；请检查路径与权限"),
+)
+
+
+def fault_message(exc: BaseException, url: str) -> str | None:
+    """A Chinese message for a store that cannot be used (read-only, full, corrupted), else None."""
+    text = str(getattr(exc, "orig", None) or exc).lower()
+    for needles, message in _FAULTS:
+        if any(n in text for n in needles):
+            return message.format(url=url)
+    return None
 
 
 def _short(exc: DBAPIError) -> str:
