@@ -462,7 +462,7 @@ class Batches:
 
     def _reload_entries(self, batch: Batch, have: list[Entry] | None = None) -> list[Entry]:
         """Entries in upload order with the store's findings (cross-year ones included)."""
-        from gongkai.pipeline import process_path
+        from gongkai.pipeline import process_many
         from gongkai.store.query import load_report, stored_findings
 
         by_sha = {e.report.source.sha256: e for e in (have or [])}
@@ -485,7 +485,8 @@ class Batches:
                     out.append(Entry(item.rel, have_entry.report, have_entry.error))
                 else:
                     path = self.files_dir / f"{item.sha256}{item.ext}"
-                    out.append(entry_of(process_path(path), item.rel))
+                    # a file the store does not keep (unreadable): read again, in a worker under the time limit
+                    out.append(entry_of(next(process_many([path], jobs=1)), item.rel))
         if batch.roster is not None:
             for e in out:
                 e.unit = batch.roster.match(e.report.meta.agency if e.error is None else None, e.rel)
