@@ -72,7 +72,7 @@ def test_cli_compare_files_and_store(tmp_path: Path) -> None:
     res = runner.invoke(app, ["compare", str(y2023), str(SEED_000), "--format", "json"])
     assert res.exit_code == 0, res.output
     data = json.loads(res.stdout)
-    assert {"field": "year", "a": 2023, "b": 2024} in data["meta"]
+    assert {"field": "year", "label": "年度", "a": 2023, "b": 2024} in data["meta"]
     cells = {d["path"]: (d["a"], d["b"], d["delta"]) for d in data["cells"]}
     assert cells["requests.granted.total"] == (1, 0, -1)
     db = tmp_path / "s.db"
@@ -86,3 +86,59 @@ def test_cli_compare_files_and_store(tmp_path: Path) -> None:
     assert res.exit_code == 2 and "没有“巫山县巫峡镇人民政府”2022 年度的报告" in res.output
     res = runner.invoke(app, ["compare", str(SEED_000)])
     assert res.exit_code == 2 and "两个报告文件" in res.output
+
+
+PDF = CORPUS / "pdf" / "002_huaian_hongze_district_2023.pdf"
+
+
+def test_pdf_and_text_copy_differ_only_in_layout_where_the_words_agree() -> None:
+    """洪泽区 2023 as PDF and as text: sections 一、五、六 differ only in line breaks and "2023 年" spacing."""
+    c = compare(process_path(PDF).report, process_path(HONGZE).report, "PDF", "文字版")
+    assert c.cells == [] and c.meta == []
+    assert c.layout_only == [1, 5, 6]
+    assert all("2023 年" not in s.diff for s in c.sections)
+
+
+def test_paragraphs_join_hard_line_breaks_and_keep_headings() -> None:
+    from gongkai.analysis.text import comparable, paragraphs
+
+    raw = process_path(PDF).report.sections[0].text
+    paras = paragraphs(raw)
+    assert paras[0].startswith("2023年，洪泽区人民政府坚持以习近平新时代中国特色社会主义思想为指导，全面贯彻落实《条例》")
+    assert sum(p.startswith(("（一）", "（二）", "（三）", "（四）", "（五）")) for p in paras) == 5
+    assert len(paras) < len(raw.splitlines())
+    assert comparable("2023 年全区受理\n申请 21 件。") == comparable("2023年全区受理申请21件。")
+    assert paragraphs("一、总体情况\n（一）主动公开\n内容第一行\n第二行。\n1. 一项") == [
+        "一、总体情况", "（一）主动公开", "内容第一行第二行。", "1.一项"]
+
+
+def test_compare_meta_in_chinese_and_report_text_never_markup(capsys: pytest.CaptureFixture[str]) -> None:
+    from gongkai.cli.store import _print_comparison
+
+    a = process_path(SEED_000).report
+    b = a.model_copy(deep=True)
+    b.meta.agency = "[/]巫峡[bold]镇人民政府"
+    b.meta.year = 2023
+    b.sections[0].text = b.sections[0].text + "[/red]新增[link=x]一句。"
+    c = compare(a, b, "[b]A", "B[/]")
+    assert [m[0] for m in c.meta] == ["agency", "year"]
+    _print_comparison(c)
+    out = capsys.readouterr().out
+    assert "单位：A 巫山县巫峡镇人民政府，B [/]巫峡[bold]镇人民政府" in out
+    assert "年度：A 2024，B 2023" in out and "year：" not in out
+    assert "[/red]新增[link=x]一句。" in out and "比较：A = [b]A    B = B[/]" in out
+
+
+def test_cli_ingest_and_compare_names_with_brackets(tmp_path: Path) -> None:
+    """File and folder names with [..] (as report files downloaded from the web have) print as written."""
+    folder = tmp_path / "[bold]报告[red]"
+    folder.mkdir()
+    a = folder / "[red]2023[b].txt"
+    a.write_bytes(variant(tmp_path, "a.txt", year=2023).read_bytes())
+    runner = CliRunner()
+    res = runner.invoke(app, ["ingest", str(folder), "--db", str(folder / "[x].db")])
+    assert res.exit_code == 0, res.output
+    assert "[x].db" in res.output
+    res = runner.invoke(app, ["compare", str(a), str(SEED_000)])
+    assert res.exit_code == 0, res.output
+    assert "A = [red]2023[b].txt" in res.stdout and "年度：A 2023，B 2024" in res.stdout

@@ -1,7 +1,12 @@
-"""Charts of grouped stats: SVG written directly (no dependency), PNG through matplotlib (optional extra).
+"""Charts of grouped stats: SVG written directly (no dependency; the default), PNG through matplotlib.
 
-Both are drawn offline. The SVG names common Chinese fonts and lets the viewer pick one; for PNG a
-CJK font installed on the machine is looked up (Noto Sans CJK, Source Han, WenQuanYi, SimHei, …).
+Both are drawn offline. SVG keeps its words as text, so the viewer's own Chinese fonts draw them.
+For PNG a Chinese font file is looked for on the machine (fontconfig's `fc-list :lang=zh`, else the
+usual font folders), preferring Noto Sans CJK SC / Source Han Sans SC, WenQuanYi Zen Hei, then the
+Noto CJK collection, SimHei, Microsoft YaHei, PingFang; the file found is registered with matplotlib
+directly (`fontManager.addfont`), so a stale matplotlib font cache never hides a newly installed font.
+Without one, the PNG is still written and the warning says what to install
+(Debian/Ubuntu: `apt-get install fonts-noto-cjk` or `fonts-wqy-zenhei`).
 """
 
 from __future__ import annotations
@@ -14,8 +19,14 @@ from gongkai.analysis.stats import GroupStats, metric_names
 
 _RATE_KEYS = {"disclosure_rate", "review_correction_rate", "litigation_correction_rate", "denied_share"}
 _FONTS = "'Noto Sans CJK SC','Source Han Sans SC','WenQuanYi Zen Hei','Microsoft YaHei','PingFang SC',SimHei,sans-serif"
-_CJK_NAMES = ("Noto Sans CJK", "Source Han Sans", "WenQuanYi", "SimHei", "Microsoft YaHei", "PingFang",
-              "Noto Sans SC", "Droid Sans Fallback", "AR PL")
+# font file name patterns, best first (lower case); Droid Sans Fallback has no Latin digits: last resort
+_FONT_FILES = ("notosanscjksc-regular", "sourcehansanssc-regular", "notosanssc-regular", "wqy-zenhei",
+               "wqy-microhei", "notosanscjk-regular", "sourcehansans-regular", "simhei", "msyh", "pingfang",
+               "droidsansfallback")
+_FONT_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts", "~/.local/share/fonts", "~/.fonts",
+              "/System/Library/Fonts", "/Library/Fonts", "C:/Windows/Fonts")
+NO_FONT = ("未找到中文字体，PNG 中的汉字会显示为方框。请安装中文字体后重试（Debian/Ubuntu：apt-get install "
+           "fonts-noto-cjk 或 fonts-wqy-zenhei；Windows/macOS 自带黑体即可），或改用 .svg（默认）")
 
 
 class ChartError(Exception):
@@ -31,10 +42,14 @@ def _fmt(metric: str, v: float | None) -> str:
 
 
 def chart_data(groups: list[GroupStats], metric: str) -> tuple[str, list[tuple[str, float | None]]]:
+    """The metric's Chinese name and one (group label with the reports it covers, value) per group."""
     names = metric_names()
     if metric not in names:
         raise ChartError(f"没有名为“{metric}”的指标；可用：{'、'.join(f'{k}（{v}）' for k, v in names.items())}")
-    return names[metric], [(g.label, g.value(metric)) for g in groups]
+    return names[metric], [
+        (f"{g.label}（{g.reports if metric == 'reports' else g.used.get(metric, 0)}份）", g.value(metric))
+        for g in groups
+    ]
 
 
 def svg_chart(groups: list[GroupStats], metric: str, title: str | None = None) -> str:
@@ -75,13 +90,47 @@ def svg_chart(groups: list[GroupStats], metric: str, title: str | None = None) -
     return "\n".join(parts) + "\n"
 
 
-def _cjk_font() -> str | None:
+def _font_files() -> list[Path]:
+    """Font files that cover Chinese: fontconfig's list, else every font file under the usual folders."""
+    import shutil
+    import subprocess
+
+    found: list[Path] = []
+    if shutil.which("fc-list"):
+        try:
+            out = subprocess.run(["fc-list", ":lang=zh", "file"], capture_output=True, text=True, timeout=20).stdout
+            found = [Path(line.split(":")[0].strip()) for line in out.splitlines() if line.strip()]
+        except (OSError, subprocess.SubprocessError):
+            found = []
+    if not found:
+        for folder in _FONT_DIRS:
+            root = Path(folder).expanduser()
+            if root.is_dir():
+                found += [p for p in root.rglob("*") if p.suffix.lower() in (".ttf", ".otf", ".ttc")]
+    return found
+
+
+def find_cjk_font() -> Path | None:
+    """The best Chinese font file on this machine (see the module docstring), or None."""
+    def rank(p: Path) -> int:
+        name = p.name.lower().replace(" ", "").replace("_", "")
+        return next((i for i, pat in enumerate(_FONT_FILES) if pat in name), len(_FONT_FILES))
+
+    files = sorted({p for p in _font_files() if rank(p) < len(_FONT_FILES) and p.is_file()},
+                   key=lambda p: (rank(p), str(p)))
+    return files[0] if files else None
+
+
+def _use_font(path: Path) -> str:
+    """Register a font file with matplotlib and make it the first sans-serif font; returns its family name."""
+    import matplotlib
     from matplotlib import font_manager
 
-    for f in font_manager.fontManager.ttflist:
-        if any(n.lower() in f.name.lower() for n in _CJK_NAMES):
-            return str(f.name)
-    return None
+    font_manager.fontManager.addfont(str(path))
+    name = font_manager.FontProperties(fname=str(path)).get_name()
+    matplotlib.rcParams["font.family"] = "sans-serif"
+    matplotlib.rcParams["font.sans-serif"] = [name, "DejaVu Sans"]  # DejaVu draws what the CJK font lacks
+    return str(name)
 
 
 def png_chart(groups: list[GroupStats], metric: str, path: Path, title: str | None = None) -> str | None:
@@ -95,12 +144,12 @@ def png_chart(groups: list[GroupStats], metric: str, path: Path, title: str | No
     except ImportError:
         raise ChartError("生成 PNG 图表需要 matplotlib：请安装 pip install 'gongkai[charts]'，或改用 .svg") from None
     label, data = chart_data(groups, metric)
-    font = _cjk_font()
+    font = find_cjk_font()
     warning = None
-    if font:
-        matplotlib.rcParams["font.sans-serif"] = [font, "DejaVu Sans"]
+    if font is not None:
+        _use_font(font)
     else:
-        warning = "未找到中文字体，PNG 中的汉字可能显示为方框；可安装 fonts-noto-cjk 或 fonts-wqy-zenhei，或改用 .svg"
+        warning = NO_FONT
     matplotlib.rcParams["axes.unicode_minus"] = False
     fig, ax = plt.subplots(figsize=(max(6.0, 0.6 * len(data) + 2), 4.5), dpi=120)
     names = [n for n, _ in data]
@@ -108,6 +157,10 @@ def png_chart(groups: list[GroupStats], metric: str, path: Path, title: str | No
     bars = ax.bar(range(len(values)), values, color="#4472C4")
     ax.set_xticks(range(len(values)), names, rotation=35, ha="right")
     ax.set_title(title or label)
+    if metric in _RATE_KEYS:
+        from matplotlib.ticker import PercentFormatter
+
+        ax.yaxis.set_major_formatter(PercentFormatter(1.0))
     for bar, (_, v) in zip(bars, data, strict=True):
         ax.annotate(_fmt(metric, v), (bar.get_x() + bar.get_width() / 2, bar.get_height()), ha="center",
                     va="bottom", fontsize=8)
@@ -117,12 +170,18 @@ def png_chart(groups: list[GroupStats], metric: str, path: Path, title: str | No
     return warning
 
 
+def chart_path(path: Path) -> Path:
+    """The file a chart goes to: SVG unless the name asks for PNG (no suffix → .svg)."""
+    return path if path.suffix else path.with_suffix(".svg")
+
+
 def write_chart(groups: list[GroupStats], metric: str, path: Path, title: str | None = None) -> str | None:
-    """Write a chart to `path` (.svg or .png); returns a warning to show, if any."""
+    """Write a chart to `chart_path(path)` (.svg, the default, or .png); returns a warning to show, if any."""
+    path = chart_path(path)
     suffix = path.suffix.lower()
     if suffix == ".svg":
         path.write_text(svg_chart(groups, metric, title), encoding="utf-8")
         return None
     if suffix == ".png":
         return png_chart(groups, metric, path, title)
-    raise ChartError(f"图表文件须以 .svg 或 .png 结尾：{path}")
+    raise ChartError(f"图表文件须以 .svg（默认）或 .png 结尾：{path}")

@@ -1,4 +1,9 @@
-"""Comparing two reports: meta, every cell, the quoted rates, and a unified diff per changed section."""
+"""Comparing two reports: meta, every cell, the quoted rates, and a unified diff per changed section.
+
+Section text is compared as paragraphs with spacing normalised (`gongkai.analysis.text`): a PDF and
+its text copy differ in line breaks and in "2023 年" vs "2023年", which is not a change of wording.
+Sections that differ only so are listed in `layout_only`, not diffed.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +13,13 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from gongkai.analysis.rates import Rate, rates
+from gongkai.analysis.text import comparable, joined
 from gongkai.export.tables import order_paths
 from gongkai.model import Number, Report
 from gongkai.standard import SECTIONS, cell_label
 
 _SENTENCE_END = re.compile(r"(?<=[。；！？])")
+META_LABELS = {"agency": "单位", "year": "年度", "template": "格式", "published": "发布日期"}
 
 
 @dataclass(frozen=True)
@@ -46,17 +53,19 @@ class Comparison:
     cells: list[CellDiff] = field(default_factory=list)
     rates: list[tuple[Rate, Rate]] = field(default_factory=list)
     sections: list[SectionDiff] = field(default_factory=list)
+    layout_only: list[int] = field(default_factory=list)  # sections differing only in spacing / line breaks
     same_cells: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "a": self.a_name,
             "b": self.b_name,
-            "meta": [{"field": f, "a": a, "b": b} for f, a, b in self.meta],
+            "meta": [{"field": f, "label": META_LABELS.get(f, f), "a": a, "b": b} for f, a, b in self.meta],
             "cells": [{**asdict(c), "delta": c.delta} for c in self.cells],
             "same_cells": self.same_cells,
             "rates": [{"key": ra.key, "label": ra.label, "a": asdict(ra), "b": asdict(rb)} for ra, rb in self.rates],
             "sections": [asdict(s) for s in self.sections],
+            "layout_only_sections": self.layout_only,
         }
 
 
@@ -94,10 +103,13 @@ def compare(a: Report, b: Report, a_name: str = "A", b_name: str = "B") -> Compa
         tb = sb[no].text if no in sb else ""
         if ta == tb:
             continue
+        if comparable(ta) == comparable(tb):
+            out.layout_only.append(no)
+            continue
         title = (sb.get(no) or sa[no]).title or next(s.title for s in SECTIONS if s.no == no)
         diff = "\n".join(
-            difflib.unified_diff(sentence_lines(ta), sentence_lines(tb), f"{a_name}/{no}", f"{b_name}/{no}",
-                                 lineterm="", n=1)
+            difflib.unified_diff(sentence_lines(joined(ta)), sentence_lines(joined(tb)), f"{a_name}/{no}",
+                                 f"{b_name}/{no}", lineterm="", n=1)
         )
         out.sections.append(SectionDiff(no, title, diff))
     return out

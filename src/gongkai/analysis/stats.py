@@ -1,8 +1,14 @@
 """Totals and pooled rates of stored reports, grouped by year, region, level or template.
 
-Totals add the cells that are not blank. A pooled rate adds numerators and denominators over the
-reports whose cells for that rate are all filled in (a report with a blank cell is left out of that
-rate, never counted as 0); `used` says how many reports each rate rests on.
+Every figure (a total or a pooled rate) says how many reports it covers (`used`), and which reports
+it leaves out and why (`excluded`):
+
+- *missing*: a cell the figure needs is blank or absent in that report (never counted as 0);
+- *inconsistent*: the report contradicts itself on a cell the figure needs: an error finding names
+  that cell (a 总计 that is not the sum of its parts, …), or, for a rate, the report's numerator is
+  larger than its own denominator (复议总计 0 with 纠正 1). Such reports are left out unless
+  `include_inconsistent` is set; a rate never divides by a denominator smaller than its numerator,
+  even then.
 """
 
 from __future__ import annotations
@@ -11,17 +17,20 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, select
+from sqlalchemy import ColumnElement, Connection, func, select
 
 from gongkai.analysis.rates import DENIED_ROWS, RATE_DEFS, Rate, make_rate, parts
 from gongkai.model import Number
+from gongkai.standard import cell_label
 from gongkai.store.db import StoreError
 from gongkai.store.query import cell_value
-from gongkai.store.schema import agencies, cells, reports
+from gongkai.store.schema import agencies, cells, findings, reports
 
 GROUPS: dict[str, tuple[str, Any]] = {
     "year": ("年度", reports.c.year),
     "region": ("地区", agencies.c.region),
+    "province": ("省", agencies.c.province),
+    "city": ("市", agencies.c.city),
     "level": ("层级", agencies.c.level),
     "template": ("格式", reports.c.template),
 }
@@ -42,13 +51,25 @@ NEEDED = sorted({p for _, _, ps in TOTALS for p in ps} | {p for d in RATE_DEFS f
 UNKNOWN = "（未知）"
 
 
+@dataclass(frozen=True)
+class Excluded:
+    """A report left out of one figure, and why."""
+
+    report_id: int
+    label: str  # agency and year
+    reason: str  # missing | inconsistent
+    detail: str  # Chinese: which cell, which finding
+
+
 @dataclass
 class GroupStats:
     key: tuple[Any, ...]
+    include_inconsistent: bool = False
     reports: int = 0
     totals: dict[str, Number] = field(default_factory=dict)
     rates: list[Rate] = field(default_factory=list)
-    used: dict[str, int] = field(default_factory=dict)  # rate key → reports it rests on
+    used: dict[str, int] = field(default_factory=dict)  # figure key → reports it rests on
+    excluded: dict[str, list[Excluded]] = field(default_factory=dict)  # figure key → reports left out
     _num: dict[str, Number] = field(default_factory=dict, repr=False)
     _den: dict[str, Number] = field(default_factory=dict, repr=False)
 
@@ -56,18 +77,44 @@ class GroupStats:
     def label(self) -> str:
         return " · ".join(UNKNOWN if k is None else str(k) for k in self.key)
 
-    def add(self, values: dict[str, Number | None]) -> None:
+    def _skip(self, figure: str, rid: int, label: str, reason: str, detail: str) -> None:
+        self.excluded.setdefault(figure, []).append(Excluded(rid, label, reason, detail))
+
+    def _bad(self, figure: str, paths: tuple[str, ...], values: dict[str, Number | None],
+             errors: dict[str, str], rid: int, label: str) -> bool:
+        """Whether report `rid` is left out of `figure` (and record why)."""
+        missing = [p for p in paths if values.get(p) is None]
+        if missing:
+            self._skip(figure, rid, label, "missing", f"{cell_label(missing[0])}为空或缺失")
+            return True
+        wrong = [p for p in paths if p in errors]
+        if wrong and not self.include_inconsistent:
+            self._skip(figure, rid, label, "inconsistent", f"{cell_label(wrong[0])}：{errors[wrong[0]]}")
+            return True
+        return False
+
+    def add(self, values: dict[str, Number | None], errors: dict[str, str] | None = None, rid: int = 0,
+            label: str = "") -> None:
+        """Add one report: its cell values and, per cell, the message of an error finding naming it."""
+        errors = errors or {}
         self.reports += 1
         for key, _, paths in TOTALS:
-            got = [values[p] for p in paths if values.get(p) is not None]
-            if got:
-                self.totals[key] = self.totals.get(key, 0) + sum(got)  # type: ignore[arg-type,operator]
+            if self._bad(key, paths, values, errors, rid, label):
+                continue
+            self.totals[key] = self.totals.get(key, 0) + sum(values[p] for p in paths)  # type: ignore[misc,operator]
+            self.used[key] = self.used.get(key, 0) + 1
         for d in RATE_DEFS:
-            num, den, note = parts(d, values.get)
-            if note is None and num is not None and den is not None:
-                self._num[d.key] = self._num.get(d.key, 0) + num
-                self._den[d.key] = self._den.get(d.key, 0) + den
-                self.used[d.key] = self.used.get(d.key, 0) + 1
+            if self._bad(d.key, d.paths, values, errors, rid, label):
+                continue
+            num, den, _ = parts(d, values.get)
+            assert num is not None and den is not None
+            if num > den:  # the report contradicts its own denominator: never divide by it
+                self._skip(d.key, rid, label, "inconsistent",
+                           f"{d.label}的分子 {num} 大于分母 {den}（{cell_label(d.denominator[0])}）")
+                continue
+            self._num[d.key] = self._num.get(d.key, 0) + num
+            self._den[d.key] = self._den.get(d.key, 0) + den
+            self.used[d.key] = self.used.get(d.key, 0) + 1
 
     def finish(self) -> None:
         self.rates = [make_rate(d, self._num.get(d.key), self._den.get(d.key)) for d in RATE_DEFS]
@@ -94,7 +141,8 @@ def metric_names() -> dict[str, str]:
 def _rows(conn: Connection, by: list[str], where: list[ColumnElement[bool]]) -> Iterator[tuple[Any, ...]]:
     cols = [GROUPS[b][1] for b in by]
     stmt = (
-        select(reports.c.id, *cols, cells.c.path, cells.c.value_int, cells.c.value_real)
+        select(reports.c.id, func.coalesce(agencies.c.name, reports.c.agency_printed), reports.c.year, *cols,
+               cells.c.path, cells.c.value_int, cells.c.value_real)
         .select_from(reports.outerjoin(agencies, agencies.c.id == reports.c.agency_id)
                      .outerjoin(cells, (cells.c.report_id == reports.c.id) & cells.c.path.in_(NEEDED)))
         .where(reports.c.is_current.is_(True), *where)
@@ -103,26 +151,49 @@ def _rows(conn: Connection, by: list[str], where: list[ColumnElement[bool]]) -> 
     yield from conn.execution_options(yield_per=5000).execute(stmt)
 
 
-def group_stats(conn: Connection, by: list[str], where: list[ColumnElement[bool]] | None = None) -> list[GroupStats]:
+def _errors(conn: Connection, where: list[ColumnElement[bool]]) -> dict[int, dict[str, str]]:
+    """Per current report, the cells named by its error findings (→ the first such finding's message)."""
+    ids = (select(reports.c.id).select_from(reports.outerjoin(agencies, agencies.c.id == reports.c.agency_id))
+           .where(reports.c.is_current.is_(True), *where))
+    out: dict[int, dict[str, str]] = {}
+    stmt = (select(findings.c.report_id, findings.c.cells, findings.c.message)
+            .where(findings.c.severity == "error", findings.c.report_id.in_(ids))
+            .order_by(findings.c.report_id, findings.c.seq))
+    needed = set(NEEDED)
+    for rid, paths, message in conn.execute(stmt):
+        for p in paths or []:
+            if p in needed:
+                out.setdefault(rid, {}).setdefault(p, message)
+    return out
+
+
+def group_stats(conn: Connection, by: list[str], where: list[ColumnElement[bool]] | None = None,
+                include_inconsistent: bool = False) -> list[GroupStats]:
     """Stats of the current reports matching `where`, one entry per group (all reports when `by` is empty)."""
     bad = [b for b in by if b not in GROUPS]
     if bad:
         raise StoreError(f"无法按“{bad[0]}”分组；可用：{'、'.join(f'{k}（{v[0]}）' for k, v in GROUPS.items())}")
+    conds = list(where or [])
+    errors = _errors(conn, conds)
     groups: dict[tuple[Any, ...], GroupStats] = {}
     current: int | None = None
     key: tuple[Any, ...] = ()
+    label = ""
     values: dict[str, Number | None] = {}
 
     def flush() -> None:
         if current is not None:
-            groups.setdefault(key, GroupStats(key)).add(values)
+            groups.setdefault(key, GroupStats(key, include_inconsistent)).add(
+                values, errors.get(current), current, label)
 
-    for row in _rows(conn, by, list(where or [])):
+    for row in _rows(conn, by, conds):
         rid = row[0]
         if rid != current:
             flush()
-            current, key, values = rid, tuple(row[1 : 1 + len(by)]), {}
-        path, vi, vr = row[1 + len(by) :]
+            year = row[2]
+            current, key, values = rid, tuple(row[3 : 3 + len(by)]), {}
+            label = f"{row[1] or UNKNOWN}{'' if year is None else f' {year} 年度'}（编号 {rid}）"
+        path, vi, vr = row[3 + len(by) :]
         if path is not None:
             values[path] = cell_value(vi, vr)
     flush()

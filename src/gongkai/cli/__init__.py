@@ -27,6 +27,7 @@ COMMANDS: dict[str, str] = {
     "export": "store",
     "stats": "store",
     "serve": "serve",
+    "metadata": "store",
     "notice": "notice",
     "render": "render",
     "template": "template",

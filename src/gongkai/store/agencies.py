@@ -31,6 +31,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Connection, delete, func, insert, select, update
 
@@ -147,13 +148,43 @@ def _agency_by_key(conn: Connection, key: str) -> int | None:
     return conn.execute(select(agency_names.c.agency_id).where(agency_names.c.key == key)).scalar()
 
 
-def _create_agency(conn: Connection, key: str, name: str, region: str | None, level: str | None) -> int:
+def _infer(name: str, year: int | None = None, text: str = "") -> Any:
+    from gongkai.region import infer_in_report
+
+    return infer_in_report(name, year, text)
+
+
+def place_values(name: str, region: str | None = None, level: str | None = None,
+                 year: int | None = None, text: str = "") -> dict[str, str | None]:
+    """The agency columns for a name: inferred region code, names, level and parent (gongkai.region;
+    `text`, the report's, may name a township's county); a region or level from the alias file wins
+    (its region text is read for the code)."""
+    place = _infer(name, year, text)
+    if region:
+        given = _infer(region, year)
+        place = given if given.code or given.candidates else place
+        if not given.code:
+            place = type(place)(level=place.level, parent=place.parent, note=given.note or place.note,
+                                candidates=given.candidates)
+    return {
+        "region": region or place.region,
+        "level": level or place.level,
+        "region_code": place.code,
+        "province": place.province,
+        "city": place.city,
+        "county": place.county,
+        "parent": place.parent,
+        "region_note": place.note,
+    }
+
+
+def _create_agency(conn: Connection, key: str, name: str, region: str | None, level: str | None,
+                   year: int | None = None, text: str = "") -> int:
     existing = conn.execute(select(agencies.c.id).where(agencies.c.key == key)).scalar()
     if existing is not None:
         return int(existing)
-    new_id = conn.execute(
-        insert(agencies).values(key=key, name=name, region=region, level=level).returning(agencies.c.id)
-    ).scalar_one()
+    values = place_values(name, region, level, year, text)
+    new_id = conn.execute(insert(agencies).values(key=key, name=name, **values).returning(agencies.c.id)).scalar_one()
     conn.execute(insert(agency_names).values(key=key, agency_id=new_id, source="report"))
     return int(new_id)
 
@@ -180,7 +211,8 @@ def _by_enclosing_place(conn: Connection, key: str) -> tuple[set[int], str | Non
     return found, None
 
 
-def resolve_agency(conn: Connection, printed: str, aliases: dict[str, Alias] | None = None) -> Resolution:
+def resolve_agency(conn: Connection, printed: str, aliases: dict[str, Alias] | None = None,
+                   year: int | None = None, text: str = "") -> Resolution:
     """The agency a printed name stands for, created when new (see the module docstring)."""
     key = name_key(printed)
     alias = (aliases or {}).get(key)
@@ -188,18 +220,22 @@ def resolve_agency(conn: Connection, printed: str, aliases: dict[str, Alias] | N
         canon_key = name_key(alias.canonical)
         agency_id = _agency_by_key(conn, canon_key)
         if agency_id is None:
-            agency_id = _create_agency(conn, canon_key, alias.canonical, alias.region, alias.level)
+            agency_id = _create_agency(conn, canon_key, alias.canonical, alias.region, alias.level, year, text)
         _add_name(conn, key, agency_id, "alias")
         return Resolution(agency_id)
     agency_id = _agency_by_key(conn, key)
     if agency_id is not None:
         return Resolution(agency_id)
     found, _ = _by_enclosing_place(conn, key)
+    place = _infer(printed, year)
+    if len(found) == 1 and place.ambiguous:  # 朝阳区 alone may be 北京 or 长春: never merged by guess
+        new_id = _create_agency(conn, key, printed.strip(), None, None, year, text)
+        return Resolution(new_id, f"单位名称“{printed}”：{place.note}；已单独建档，可用别名文件指定。")
     if len(found) == 1:
         agency_id = found.pop()
         _add_name(conn, key, agency_id, "suffix")
         return Resolution(agency_id)
-    new_id = _create_agency(conn, key, printed.strip(), None, None)
+    new_id = _create_agency(conn, key, printed.strip(), None, None, year, text)
     notice = None
     if found:
         names = conn.execute(select(agencies.c.name).where(agencies.c.id.in_(found))).scalars()
@@ -221,7 +257,10 @@ def apply_aliases(conn: Connection, aliases: dict[str, Alias]) -> list[tuple[int
         target = _agency_by_key(conn, canon_key)
         if target is None:
             target = _create_agency(conn, canon_key, alias.canonical, alias.region, alias.level)
-        values = {"name": alias.canonical}
+        values: dict[str, str | None] = {"name": alias.canonical}
+        if alias.region or alias.level:
+            inferred = place_values(alias.canonical, alias.region, alias.level)
+            values.update({k: v for k, v in inferred.items() if k not in ("region", "level")})
         if alias.region:
             values["region"] = alias.region
         if alias.level:

@@ -92,7 +92,11 @@ class Store:
 
     @property
     def display_url(self) -> str:
-        return make_url(self.url).render_as_string(hide_password=True)
+        """What to show a person: the file of an SQLite store, else the URL without its password."""
+        url = make_url(self.url)
+        if url.get_backend_name() == "sqlite" and url.database:
+            return url.database
+        return url.render_as_string(hide_password=True)
 
     @contextmanager
     def write(self) -> Iterator[Connection]:

@@ -7,7 +7,9 @@ as parameters, never pasted into SQL. Operators: ``=`` ``!=`` ``>`` ``>=`` ``<``
 - ``year`` (年度), ``version`` (版本), ``errors`` (错误数), ``warnings`` (警告数): numbers;
 - ``agency`` (单位): ``=`` matches any known name of the agency, ``~`` a part of its name or of the
   name the report prints; ``region`` (地区), ``level`` (层级), ``template`` (格式), ``kind`` (来源类型),
-  ``published`` (发布日期): text (``region=`` with nothing after ``=`` means “not set”);
+  ``published`` (发布日期), ``region_code`` (行政区划代码), ``province`` (省), ``city`` (市), ``county`` (县),
+  ``parent`` (所属政府): text (``region=`` with nothing after ``=`` means “not set”; ``city=淮安市`` is every
+  agency of 淮安市, departments of its government included);
 - ``has_errors`` (有错误): true/false (是/否, 1/0);
 - ``rule`` (规则): reports with a finding of that rule (``~`` part of a rule id);
 - a cell path such as ``requests.new_received.total``: compared with the cell's value;
@@ -34,16 +36,20 @@ _CELL = re.compile(r"^(active|requests|review_litigation)\.[a-z_]+\.[a-z_]+$")
 _CHINESE = {
     "年度": "year", "版本": "version", "错误数": "errors", "警告数": "warnings", "单位": "agency",
     "地区": "region", "层级": "level", "格式": "template", "来源类型": "kind", "发布日期": "published",
-    "有错误": "has_errors", "规则": "rule",
+    "有错误": "has_errors", "规则": "rule", "行政区划代码": "region_code", "省": "province", "市": "city",
+    "县": "county", "所属政府": "parent",
 }
 _NUMERIC = {"year": reports.c.year, "version": reports.c.version, "errors": reports.c.n_errors,
             "warnings": reports.c.n_warnings}
 _TEXT = {"region": agencies.c.region, "level": agencies.c.level, "template": reports.c.template,
-         "kind": reports.c.source_kind, "published": reports.c.published}
+         "kind": reports.c.source_kind, "published": reports.c.published, "region_code": agencies.c.region_code,
+         "province": agencies.c.province, "city": agencies.c.city, "county": agencies.c.county,
+         "parent": agencies.c.parent}
 _TRUE = {"true", "1", "yes", "是", "真"}
 _FALSE = {"false", "0", "no", "否", "假"}
 FIELD_NAMES = (
-    "year、version、errors、warnings、agency、region、level、template、kind、published、has_errors、rule 或单元格路径"
+    "year、version、errors、warnings、agency、region、level、template、kind、published、has_errors、rule、"
+    "region_code、province、city、county、parent 或单元格路径"
 )
 
 

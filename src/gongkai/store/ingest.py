@@ -22,7 +22,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy import ColumnElement, Connection, delete, func, insert, select, update
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 
 from gongkai.check import all_rules, check
@@ -32,6 +32,7 @@ from gongkai.store.agencies import Alias, apply_aliases, resolve_agency
 from gongkai.store.db import Store
 from gongkai.store.query import current_report_id, load_report
 from gongkai.store.schema import agencies, cells, findings, reports
+from gongkai.store.versions import Row, cells_digest, changed_cells, describe_changes, place_new, renumber
 
 BATCH_SIZE = 100
 _RETRIES = 8
@@ -43,7 +44,10 @@ def cross_year_rule_ids() -> set[str]:
 
 @dataclass
 class Outcome:
-    """What happened to one input: stored | version | duplicate | unreadable | failed."""
+    """What happened to one input: stored | version | format | duplicate | unreadable | failed.
+
+    `format`: the same publication as a stored report in another format (same agency, year, cells).
+    """
 
     path: str
     status: str
@@ -56,6 +60,7 @@ class Outcome:
 class IngestSummary:
     stored: int = 0
     new_versions: int = 0
+    other_formats: int = 0
     duplicates: int = 0
     unreadable: int = 0
     failed: int = 0
@@ -67,6 +72,8 @@ class IngestSummary:
             self.stored += 1
         elif o.status == "version":
             self.new_versions += 1
+        elif o.status == "format":
+            self.other_formats += 1
         elif o.status == "duplicate":
             self.duplicates += 1
         elif o.status == "unreadable":
@@ -76,7 +83,8 @@ class IngestSummary:
 
     @property
     def total(self) -> int:
-        return self.stored + self.new_versions + self.duplicates + self.unreadable + self.failed
+        return (self.stored + self.new_versions + self.other_formats + self.duplicates + self.unreadable
+                + self.failed)
 
 
 OnOutcome = Callable[[Outcome], None]
@@ -249,19 +257,21 @@ def _insert(
         return Outcome(path, "duplicate", int(existing), message="已入库（内容相同）")
     agency_id: int | None = None
     if report.meta.agency:
-        resolution = resolve_agency(conn, report.meta.agency, aliases)
+        text = "\n".join(s.text for s in report.sections)
+        resolution = resolve_agency(conn, report.meta.agency, aliases, report.meta.year, text)
         agency_id = resolution.agency_id
         if resolution.notice:
             notices.append(resolution.notice)
         # serialise writers of one agency (PostgreSQL; SQLite writers are serialised already)
         conn.execute(select(agencies.c.id).where(agencies.c.id == agency_id).with_for_update())
     year = report.meta.year
-    version = 1
-    if agency_id is not None and year is not None:
-        version = 1 + conn.execute(
+    values = report.cells()
+    digest = cells_digest(values.items())
+    top = 0
+    if agency_id is not None:
+        top = conn.execute(
             select(func.coalesce(func.max(reports.c.version), 0)).where(
-                reports.c.agency_id == agency_id, reports.c.year == year
-            )
+                reports.c.agency_id == agency_id, _same_year(year))
         ).scalar_one()
     own = [f for f in report.findings if f.rule not in cross_year_rule_ids()]
     rid = conn.execute(
@@ -271,7 +281,7 @@ def _insert(
             agency_id=agency_id,
             agency_printed=report.meta.agency,
             year=year,
-            version=version,
+            version=top + 1,
             is_current=True,
             template=report.meta.template,
             published=report.meta.published,
@@ -282,23 +292,35 @@ def _insert(
             n_warnings=sum(f.severity == "warning" for f in own),
             n_info=sum(f.severity == "info" for f in own),
             report_json=report.model_dump_json(),  # compact; loads back to the same Report
+            cells_digest=digest,
             ingested_at=datetime.now(UTC),
         )
         .returning(reports.c.id)
     ).scalar_one()
-    if version > 1:
-        conn.execute(
-            update(reports)
-            .where(reports.c.agency_id == agency_id, reports.c.year == year, reports.c.id != rid)
-            .values(is_current=False)
-        )
     _insert_cells(conn, rid, report)
     _insert_findings(conn, rid, own, "pipeline", 0)
     cache[rid] = report
-    if agency_id is not None and year is not None:
+    if agency_id is None:
+        return Outcome(path, "stored", rid, 1)
+    placed = None
+    if top:
+        new = Row(rid, digest, report.meta.published, report.source.kind, report.source.sha256, top + 1, True)
+        placed = place_new(conn, agency_id, year, new)
+    if year is not None:
         rechecked[0] += _cross_year_around(conn, agency_id, year, cache)
-    return Outcome(path, "version" if version > 1 else "stored", rid, version,
-                   f"第 {version} 版" if version > 1 else "")
+    if placed is None:
+        return Outcome(path, "stored", rid, 1)
+    mine, ref, twin = placed
+    if twin is not None:
+        return Outcome(path, "format", rid, mine.version,
+                       f"第 {mine.version} 版：与第 {twin.version} 版是同一次发布的另一格式（单元格相同）")
+    changes = describe_changes(changed_cells(conn, ref.id, values), ref.version) if ref is not None else ""
+    state = "现行版本" if mine.is_current else "非现行（发布日期早于现行版本）"
+    return Outcome(path, "version", rid, mine.version, f"第 {mine.version} 版（{state}），{changes}")
+
+
+def _same_year(year: int | None) -> ColumnElement[bool]:
+    return reports.c.year == year if year is not None else reports.c.year.is_(None)
 
 
 def _insert_cells(conn: Connection, rid: int, report: Report) -> None:
@@ -333,7 +355,7 @@ def _insert_findings(conn: Connection, rid: int, items: list[Finding], origin: s
     if items:
         conn.execute(insert(findings), [
             {"report_id": rid, "seq": base + i, "origin": origin, "rule": f.rule, "severity": f.severity,
-             "message": f.message, "cells": list(f.cells), "suspect": f.suspect}
+             "message": f.message, "cells": list(f.cells), "suspect": f.suspect, "finding_key": f.key}
             for i, f in enumerate(items)
         ])
 
@@ -381,15 +403,8 @@ def _cross_year_around(conn: Connection, agency_id: int, year: int, cache: dict[
 
 
 def resequence(conn: Connection, agency_id: int, year: int | None, cache: dict[int, Report]) -> int:
-    """Number an agency's versions of a year 1, 2, … in ingest order, mark the last current, recheck."""
-    ids = list(conn.execute(
-        select(reports.c.id).where(reports.c.agency_id == agency_id, reports.c.year == year)
-        .order_by(reports.c.ingested_at, reports.c.id)
-    ).scalars())
-    for i, rid in enumerate(ids):
-        conn.execute(update(reports).where(reports.c.id == rid).values(version=-(i + 1)))
-    for i, rid in enumerate(ids):
-        conn.execute(update(reports).where(reports.c.id == rid).values(version=i + 1, is_current=i == len(ids) - 1))
+    """Number an agency's versions of a year by publication (`gongkai.store.versions`), recheck cross-year."""
+    ids = renumber(conn, agency_id, year)
     if year is None or not ids:
         return 0
     return _cross_year_around(conn, agency_id, year, cache)

@@ -117,6 +117,12 @@ def report_rows(where: list[Any] | None = None, current_only: bool = True) -> Se
         agencies.c.name.label("agency"),
         agencies.c.region,
         agencies.c.level,
+        agencies.c.region_code,
+        agencies.c.province,
+        agencies.c.city,
+        agencies.c.county,
+        agencies.c.parent,
+        agencies.c.region_note,
     ).select_from(reports.outerjoin(agencies, agencies.c.id == reports.c.agency_id))
     if current_only:
         stmt = stmt.where(reports.c.is_current.is_(True))

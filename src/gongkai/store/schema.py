@@ -1,9 +1,11 @@
 """The store's tables (SQLAlchemy 2.x declarative). Migrations in `migrations/versions` create them.
 
-- `agencies`: one row per reporting body (canonical name, region, level).
+- `agencies`: one row per reporting body (canonical name, region, level; region code, province, city,
+  county and a department's parent government inferred from the name, see `gongkai.region`).
 - `agency_names`: every normalised name seen or declared for an agency (the alias table).
 - `reports`: one row per distinct file (sha256 unique); versions of one agency and year are
-  numbered 1, 2, … in ingest order and the highest is current (`is_current`).
+  numbered by publication (see `gongkai.store.versions`): the same cells in another format are
+  the same publication; the current report is the latest published, not the latest ingested.
 - `cells`: one row per table cell of a report: the value exactly (integer or decimal column),
   what the cell literally said, and the rest of its evidence.
 - `findings`: the report's findings; `origin` is "pipeline" (from extraction and checks) or
@@ -47,6 +49,13 @@ class Agency(Base):
     name: Mapped[str] = mapped_column(String(300))
     region: Mapped[str | None] = mapped_column(String(300))
     level: Mapped[str | None] = mapped_column(String(50))
+    # inferred from the name and the 行政区划 table (gongkai.region); the alias file overrides region/level
+    region_code: Mapped[str | None] = mapped_column(String(12))
+    province: Mapped[str | None] = mapped_column(String(100))
+    city: Mapped[str | None] = mapped_column(String(100))
+    county: Mapped[str | None] = mapped_column(String(100))
+    parent: Mapped[str | None] = mapped_column(String(300))  # a department's government
+    region_note: Mapped[str | None] = mapped_column(Text)  # why no code: ambiguous (with candidates) or unknown
 
 
 class AgencyName(Base):
@@ -63,6 +72,7 @@ class StoredReport(Base):
         UniqueConstraint("sha256", name="uq_reports_sha256"),
         UniqueConstraint("agency_id", "year", "version", name="uq_reports_agency_year_version"),
         Index("ix_reports_agency_year", "agency_id", "year"),
+        Index("ix_reports_agency_year_digest", "agency_id", "year", "cells_digest"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -81,6 +91,7 @@ class StoredReport(Base):
     n_warnings: Mapped[int] = mapped_column(Integer)
     n_info: Mapped[int] = mapped_column(Integer)
     report_json: Mapped[str] = mapped_column(Text)
+    cells_digest: Mapped[str | None] = mapped_column(String(64))  # same cells → same publication
     ingested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
@@ -107,6 +118,7 @@ class StoredFinding(Base):
     message: Mapped[str] = mapped_column(Text)
     cells: Mapped[list[str]] = mapped_column(JSON)
     suspect: Mapped[str | None] = mapped_column(String(120))
+    finding_key: Mapped[str | None] = mapped_column(String(500))  # Finding.key (joins finding_marks)
 
 
 class FindingMark(Base):
@@ -130,3 +142,15 @@ reports = cast(Table, StoredReport.__table__)
 cells = cast(Table, StoredCell.__table__)
 findings = cast(Table, StoredFinding.__table__)
 finding_marks = cast(Table, FindingMark.__table__)
+
+
+class CellLabel(Base):
+    """Chinese label of every cell path (for SQL users; filled by the views migration)."""
+
+    __tablename__ = "cell_labels"
+
+    path: Mapped[str] = mapped_column(String(120), primary_key=True)
+    label: Mapped[str] = mapped_column(String(200))
+
+
+cell_labels = cast(Table, CellLabel.__table__)
