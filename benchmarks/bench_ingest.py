@@ -138,7 +138,13 @@ def run(label: str, url: str, n: int, batch: int, folder: Path, pool: list[Resul
         print(f"            RSS (reports:MB) {sampler.line()}")
         print(f"            rate (reports:reports/s over the last 10%) {sampler.rates()}")
         if url.startswith("sqlite"):
-            print(f"            SQLite file: {Path(url.removeprefix('sqlite:///')).stat().st_size / 2**20:.0f} MB")
+            size = Path(url.removeprefix("sqlite:///")).stat().st_size
+        else:
+            engine = create_engine(url)
+            with engine.connect() as conn:
+                size = conn.execute(text("SELECT pg_database_size(current_database())")).scalar() or 0
+            engine.dispose()
+        print(f"            database size: {size / 2**20:.0f} MB = {size / n / 1024:.1f} KiB per report")
         sys.stdout.flush()
 
 

@@ -33,7 +33,12 @@ class Run:
     peak_mb: float
 
     def payload(self) -> list[dict]:
-        return json.loads(self.stdout)
+        """The files of the round `check --format json` printed (skipped ones as unreadable entries)."""
+        data = json.loads(self.stdout)
+        return data["files"]
+
+    def skipped(self) -> dict[str, str]:
+        return {s["file"]: s["reason"] for s in json.loads(self.stdout)["skipped"]}
 
 
 _MEASURE = """

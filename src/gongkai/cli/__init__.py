@@ -26,11 +26,11 @@ COMMANDS: dict[str, str] = {
     "compare": "store",
     "export": "store",
     "stats": "store",
-    "serve": "serve",
     "metadata": "store",
-    "notice": "notice",
     "render": "render",
     "template": "template",
+    "notice": "notice",
+    "serve": "serve",
 }
 
 

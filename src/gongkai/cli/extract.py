@@ -11,6 +11,7 @@ from typing import Annotated
 
 import typer
 
+from gongkai.distributed.cli import DASK_HELP
 from gongkai.pipeline import display_path, expand_paths, process_many
 
 
@@ -44,6 +45,7 @@ def register(app: typer.Typer) -> None:
         jobs: Annotated[
             int, typer.Option("--jobs", "-j", help="并行进程数（默认：全部 CPU 核心）", show_default=False)
         ] = 0,
+        dask: Annotated[str | None, typer.Option("--dask", envvar="GONGKAI_DASK", help=DASK_HELP)] = None,
     ) -> None:
         """提取报告为 JSON（含全部发现），写到 OUT/<输入文件名>.json；相同输入得到逐字节相同的输出。
 
@@ -52,6 +54,10 @@ def register(app: typer.Typer) -> None:
 
         示例：gongkai extract examples/ --out out/
         """
+        if dask:
+            from gongkai.distributed.cli import extract_on_cluster
+
+            raise typer.Exit(extract_on_cluster(paths, out, dask))
         files = expand_paths(paths)
         try:
             out.mkdir(parents=True, exist_ok=True)

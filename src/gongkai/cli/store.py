@@ -19,6 +19,7 @@ from gongkai.analysis.charts import ChartError, chart_path, write_chart
 from gongkai.analysis.compare import META_LABELS, Comparison, compare
 from gongkai.analysis.rates import RATE_DEFS
 from gongkai.analysis.stats import GROUPS, TOTALS, GroupStats, group_stats, metric_names
+from gongkai.distributed.cli import DASK_HELP
 from gongkai.export import (
     FORMATS,
     TABLES,
@@ -84,14 +85,17 @@ def _fmt(v: Number | None) -> str:
 
 # ---------------------------------------------------------------- ingest
 def _ingest_cmd(
-    paths: Annotated[list[Path], typer.Argument(help="报告文件或文件夹（递归查找）")],
+    paths: Annotated[list[Path], typer.Argument(help="报告文件、文件夹（递归查找）或 .zip 压缩包", readable=False)],
     db: DbOption = None,
     aliases: Annotated[
         Path | None, typer.Option("--aliases", "-a", help="单位别名文件（CSV 或 JSON：名称,规范名称,地区,层级）")
     ] = None,
-    jobs: Annotated[int, typer.Option("--jobs", "-j", help="并行提取的进程数")] = 1,
+    jobs: Annotated[
+        int, typer.Option("--jobs", "-j", help="并行提取的进程数（默认：全部 CPU 核心）", show_default=False)
+    ] = 0,
     batch: Annotated[int, typer.Option("--batch", help="每个事务写入的报告数")] = 100,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="只输出汇总")] = False,
+    dask: Annotated[str | None, typer.Option("--dask", envvar="GONGKAI_DASK", help=DASK_HELP)] = None,
 ) -> None:
     """把报告读取、提取、核查后存入数据库：内容相同的文件只存一次；同一报告的 PDF 与文字版等（单位、年度、单元格均相同）
     算同一次发布；同一单位同一年度单元格不同的更正版另存为新版本，并列出改动的单元格；现行版本为发布日期最晚者（而非最后入库者）；
@@ -115,7 +119,12 @@ def _ingest_cmd(
         console.print(Text(f"[{_STATUS[o.status]}] {o.path} {o.message}".rstrip(), style=style))
 
     with _opened(db) as store:
-        summary = ingest(store, paths, alias_map, batch_size=batch, jobs=jobs, on_outcome=show)
+        if dask:
+            from gongkai.distributed.cli import ingest_on_cluster
+
+            summary = ingest_on_cluster(store, paths, dask, alias_map, batch, show)
+        else:
+            summary = ingest(store, paths, alias_map, batch_size=batch, jobs=jobs, on_outcome=show)
         for notice in summary.notices:
             console.print(Text(f"[提示] {notice}", style="yellow"))
         console.print(Text(

@@ -24,7 +24,6 @@ import zlib
 from pathlib import Path
 from typing import Any
 
-from docx.oxml.ns import qn
 from lxml import etree
 
 from gongkai.read.document import Block, Cell, Document, Origin, Paragraph, Table
@@ -37,6 +36,14 @@ OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 EXTENSIONS = (".docx", ".doc", ".wps", ".docm", ".dot", ".dotx", ".wpt")
 CONVERT_TIMEOUT = 180
 # Plain lxml elements (python-docx's element classes cost more than the reading); no entities, no network.
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def qn(tag: str) -> str:
+    """Clark notation of a `w:` tag (python-docx's `qn`, without importing python-docx)."""
+    return _W + tag.split(":", 1)[1]
+
+
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, remove_comments=True, huge_tree=False)
 
 _P, _TBL, _TR, _TC, _SDT, _SDT_CONTENT = qn("w:p"), qn("w:tbl"), qn("w:tr"), qn("w:tc"), qn("w:sdt"), qn("w:sdtContent")

@@ -14,7 +14,6 @@ from __future__ import annotations
 import re
 
 from lxml import etree
-from lxml import html as lxml_html
 
 from gongkai.read.decode import declared_charset, decode_text
 from gongkai.read.document import Cell, Document, Origin, Paragraph, Table
@@ -34,28 +33,59 @@ _MARKER = re.compile(
 )
 _TITLE = re.compile(r"(?:19|20)\d{2}\s*年\s*度?.{0,30}?信\s*息\s*公\s*开.{0,10}?年\s*度\s*报\s*告")
 _WS = re.compile(r"[ \t\r\f\v\u00a0\u3000]+")
+# Plain lxml elements: lxml.html's element classes cost a Python-level class lookup per element visited.
+_PARSER = etree.HTMLParser(no_network=True)
 
 
-def _text_of(el: etree._Element) -> str:
-    """Text of an element with <br> as line breaks and blocks separated by line breaks."""
+class _Enough(Exception):
+    """Raised inside a text walk once the text asked for is known."""
+
+
+def _text_of(el: etree._Element, limit: int | None = None) -> str:
+    """Text of an element with <br> as line breaks and blocks separated by line breaks.
+
+    With `limit`, the walk stops as soon as the first `limit` characters of the result are
+    known (complete lines that long), and returns at least those characters.
+    """
     parts: list[str] = []
+    pending = [0]  # characters appended since the last look at the complete lines
+
+    def newline() -> None:
+        parts.append("\n")
+        if limit is not None:
+            pending[0] += 1
+            if pending[0] > limit:
+                pending[0] = 0
+                if len(_normalize("".join(parts).rsplit("\n", 1)[0])) >= limit:
+                    raise _Enough
 
     def walk(node: etree._Element) -> None:
         tag = node.tag if isinstance(node.tag, str) else ""
         if tag == "br" or tag in _BLOCK_TAGS and parts and not parts[-1].endswith("\n"):
-            parts.append("\n")
+            newline()
         if node.text and tag not in _DROP_TAGS:
             parts.append(node.text)
+            pending[0] += len(node.text)
         for child in node:
             walk(child)
             if child.tail:
                 parts.append(child.tail)
+                pending[0] += len(child.tail)
         if tag in _BLOCK_TAGS and parts and not parts[-1].endswith("\n"):
-            parts.append("\n")
+            newline()
 
-    walk(el)
-    lines = [_WS.sub(" ", ln).strip() for ln in "".join(parts).split("\n")]
-    return "\n".join(ln for ln in lines if ln)
+    try:
+        walk(el)
+    except _Enough:
+        return _normalize("".join(parts).rsplit("\n", 1)[0])
+    return _normalize("".join(parts))
+
+
+def _normalize(raw: str) -> str:
+    """Lines with runs of blanks as one space, stripped; empty lines dropped."""
+    # Stripping first gives the same lines (every blank in _WS is whitespace), and runs of
+    # blanks never cross a line break, so one substitution over the joined lines does for all.
+    return _WS.sub(" ", "\n".join(filter(None, map(str.strip, raw.split("\n")))))
 
 
 def _own_rows(table: etree._Element) -> list[etree._Element]:
@@ -70,13 +100,62 @@ def _own_rows(table: etree._Element) -> list[etree._Element]:
 
 
 def _span(cell: etree._Element, name: str) -> int:
-    raw = (cell.get(name) or "1").strip()
+    raw = cell.get(name)
+    if raw is None:
+        return 1
+    if raw.isascii() and raw.isdigit():
+        return max(1, min(int(raw), 200))
+    raw = raw.strip() or "1"
     m = re.match(r"\d+", raw)
     n = int(m.group(0)) if m else 1
     return max(1, min(n, 200))
 
 
-def table_grid(table: etree._Element, index: int) -> Table:
+def _own_cells(table: etree._Element) -> list[etree._Element]:
+    return [td for tr in _own_rows(table) for td in tr if isinstance(td.tag, str) and td.tag in ("td", "th")]
+
+
+# Nodes whose text `_text_of` treats specially (comments' text is kept, drop tags' own text is not):
+# a table holding one is read by the walk, the others at C speed by `_table_texts`.
+_SPECIAL = (etree.Comment, etree.ProcessingInstruction, etree.Entity, *_DROP_TAGS)
+_BREAKS = (*sorted(_BLOCK_TAGS), "br")
+TableTexts = tuple[str, dict[etree._Element, str]]
+
+
+def _table_texts(table: etree._Element) -> TableTexts:
+    """The text of a data table and of each of its cells, exactly as `_text_of` gives them.
+
+    Line breaks are written into the tree around every block element and at every <br>, the
+    text is taken by lxml's C serializer, and the tree is put back as it was. An extra break
+    only adds an empty line, which normalizing drops, so the result is the walk's.
+    """
+    cells = _own_cells(table)
+    if next(table.iter(*_SPECIAL), None) is not None:
+        return _text_of(table), {td: _text_of(td) for td in cells}
+    undo: list[tuple[etree._Element, bool, str | None]] = []
+    for el in table.iter(*_BREAKS):
+        undo.append((el, False, el.text))
+        el.text = "\n" + (el.text or "")
+        if el.tag != "br":
+            if len(el):
+                last = el[-1]
+                undo.append((last, True, last.tail))
+                last.tail = (last.tail or "") + "\n"
+            else:
+                el.text += "\n"
+    try:
+        text = _normalize(etree.tostring(table, method="text", encoding=str, with_tail=False))
+        by_cell = {td: _normalize(etree.tostring(td, method="text", encoding=str, with_tail=False)) for td in cells}
+    finally:
+        for el, is_tail, old in reversed(undo):
+            if is_tail:
+                el.tail = old
+            else:
+                el.text = old
+    return text, by_cell
+
+
+def table_grid(table: etree._Element, index: int, texts: dict[etree._Element, str] | None = None) -> Table:
     """Place every cell by rowspan/colspan; keep each merged cell once, at its top-left."""
     occupied: set[tuple[int, int]] = set()
     rows: list[list[Cell]] = []
@@ -95,27 +174,45 @@ def table_grid(table: etree._Element, index: int) -> Table:
             for dr in range(rs):
                 for dc in range(cs):
                     occupied.add((r + dr, c + dc))
-            row.append((c, Cell(_text_of(td), Origin(table=index, row=r, col=c))))
+            text = texts[td] if texts is not None else _text_of(td)
+            row.append((c, Cell(text, tuple.__new__(Origin, (None, index, r, c, None, None)))))
             c += cs
         rows.append([cell for _, cell in sorted(row, key=lambda x: x[0])])
     return Table(rows, Origin(table=index))
 
 
-def _is_layout_table(table: etree._Element) -> bool:
-    return any(True for _ in table.iterdescendants("table"))
+def _holding_tables(root: etree._Element) -> set[etree._Element]:
+    """Every element that has a table below it (layout tables among them), found in one pass."""
+    holders: set[etree._Element] = set()
+    for table in root.iter("table"):
+        for anc in table.iterancestors():
+            if anc in holders:
+                break  # its ancestors are in already
+            holders.add(anc)
+    return holders
 
 
-def _find_container(root: etree._Element) -> etree._Element:
-    """The smallest element that holds the report's section headings and data tables."""
+def _find_container(
+    root: etree._Element, holders: set[etree._Element], tables: dict[etree._Element, TableTexts]
+) -> etree._Element:
+    """The smallest element that holds the report's section headings and data tables.
+
+    The texts of the data tables are kept in `tables` for reading their cells later."""
     anchors: list[etree._Element] = []
-    for el in root.iter():
-        if not isinstance(el.tag, str) or el.tag in _DROP_TAGS:
-            continue
-        if el.tag == "table" and not _is_layout_table(el):
-            text = _text_of(el)
+    for el in root.iter("table"):
+        if el not in holders:
+            tables[el] = _table_texts(el)
+            text = tables[el][0]
             if "本年新收" in text or "第二十条" in text or "行政复议" in text:
                 anchors.append(el)
-        elif el.text and _MARKER.search(el.text.strip()[:40] if el.text.strip() else ""):
+    for el in root.iter():
+        text = el.text
+        # A heading has "、" or a full stop after its number: a cheap test before the pattern.
+        if not text or ("、" not in text and "." not in text and "．" not in text):
+            continue
+        if not isinstance(el.tag, str) or el.tag in _DROP_TAGS or (el.tag == "table" and el not in holders):
+            continue
+        if _MARKER.search(text.strip()[:40]):
             anchors.append(el)
     if not anchors:
         return root
@@ -129,14 +226,13 @@ def _find_container(root: etree._Element) -> etree._Element:
 
 def _title_before(root: etree._Element, container: etree._Element) -> str | None:
     """A title line above the container (e.g. <h1> in a separate div), if the container lacks one."""
-    if _TITLE.search(_text_of(container)[:300]):
+    if _TITLE.search(_text_of(container, 300)[:300]):
         return None
-    inside = set(container.iter())
     best = None
-    for el in root.iter():
+    for el in root.iter():  # document order: nothing before the container is inside it
         if el is container:
             break
-        if not isinstance(el.tag, str) or el.tag in _DROP_TAGS or el in inside:
+        if not isinstance(el.tag, str) or el.tag in _DROP_TAGS:
             continue
         own = "".join(el.itertext()).strip() if el.tag in ("h1", "h2", "h3", "title") or "title" in (
             el.get("class") or ""
@@ -148,14 +244,19 @@ def _title_before(root: etree._Element, container: etree._Element) -> str | None
 
 def parse_html(text: str) -> Document:
     try:
-        root = lxml_html.document_fromstring(text) if text.strip() else None
+        root = etree.fromstring(text, _PARSER) if text.strip() else None
+        if text.strip() and root is None:
+            raise etree.ParserError("Document is empty")
     except (etree.ParserError, ValueError) as exc:
         raise ReadError("bad_html", f"HTML 无法解析：{exc}") from exc
     if root is None:
         raise ReadError("empty", "文件为空，没有可读取的内容")
     for bad in root.xpath("//script|//style|//noscript|//template|//svg"):
-        bad.drop_tree()
-    container = _find_container(root.find("body") if root.find("body") is not None else root)
+        _drop_tree(bad)
+    holders = _holding_tables(root)
+    body = root.find("body")
+    tables: dict[etree._Element, TableTexts] = {}
+    container = _find_container(body if body is not None else root, holders, tables)
     blocks: list[Paragraph | Table] = []
     title = _title_before(root, container)
     if title:
@@ -181,11 +282,12 @@ def parse_html(text: str) -> Document:
             buffer.append(node.text)
         for child in node:
             tag = child.tag if isinstance(child.tag, str) else ""
-            if tag == "table" and not _is_layout_table(child):
+            if tag == "table" and child not in holders:
                 flush()
-                blocks.append(table_grid(child, counter["table"]))
+                cached = tables.get(child)
+                blocks.append(table_grid(child, counter["table"], cached[1] if cached else None))
                 counter["table"] += 1
-            elif tag and any(True for _ in child.iterdescendants("table")) or tag in _BLOCK_TAGS:
+            elif tag and child in holders or tag in _BLOCK_TAGS:
                 flush()
                 walk(child)
             elif tag == "br":
@@ -204,9 +306,22 @@ def parse_html(text: str) -> Document:
     return doc
 
 
+def _drop_tree(el: etree._Element) -> None:
+    """Remove an element with its children and text; its tail joins the previous node (lxml.html's drop_tree)."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    if el.tail:
+        previous = el.getprevious()
+        if previous is None:
+            parent.text = (parent.text or "") + el.tail
+        else:
+            previous.tail = (previous.tail or "") + el.tail
+    parent.remove(el)
+
+
 def _text_of_fragment(parts: list[str]) -> str:
-    lines = [_WS.sub(" ", ln).strip() for ln in "".join(parts).split("\n")]
-    return "\n".join(ln for ln in lines if ln)
+    return _normalize("".join(parts))
 
 
 def read_html(data: bytes, name: str = "") -> Document:

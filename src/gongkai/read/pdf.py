@@ -13,13 +13,10 @@ are pictures while its text is not gets its picture regions read by OCR the same
 
 from __future__ import annotations
 
-import pypdfium2 as pdfium
-import pypdfium2.raw as pdfium_c
-
 from gongkai.read.document import Document
 from gongkai.read.errors import ReadError
 from gongkai.read.limits import check as check_limit
-from gongkai.read.pdf_geometry import Box, PageGeometry, page_geometry
+from gongkai.read.pdf_geometry import Box, PageGeometry, page_geometry, pdfium, pdfium_c
 from gongkai.read.pdf_layout import RawBlock, join_pages, layout_page, to_blocks
 from gongkai.read.pdf_rotate import upright
 from gongkai.read.pdf_settings import TableSettings

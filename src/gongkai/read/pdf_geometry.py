@@ -15,10 +15,33 @@ uses them.
 from __future__ import annotations
 
 import ctypes
+import importlib
 from dataclasses import dataclass, field
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
-import pypdfium2 as pdfium
-import pypdfium2.raw as pdfium_c
+
+class LazyModule:
+    """A module imported on first use, so `gongkai check report.txt` never loads pdfium.
+
+    The first attribute lookup imports it and copies its names in, so later lookups cost what
+    a module's do."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def __getattr__(self, attr: str) -> Any:
+        module: ModuleType = importlib.import_module(self._name)
+        self.__dict__.update(vars(module))
+        return getattr(module, attr)
+
+
+if TYPE_CHECKING:
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+else:
+    pdfium = LazyModule("pypdfium2")
+    pdfium_c = LazyModule("pypdfium2.raw")
 
 THIN = 2.0  # a filled rectangle thinner than this (points) is a rule
 AXIS = 0.75  # a segment whose other coordinate moves less than this is axis-parallel
@@ -94,9 +117,9 @@ def _compose(inner: Matrix, outer: Matrix) -> Matrix:
     return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F)
 
 
-def _matrix_of(obj: pdfium_c.FPDF_PAGEOBJECT) -> Matrix:
-    m = pdfium_c.FS_MATRIX()
-    if not pdfium_c.FPDFPageObj_GetMatrix(obj, ctypes.byref(m)):
+def _matrix_of(obj: pdfium_c.FPDF_PAGEOBJECT, sink: _Sink) -> Matrix:
+    m = sink.matrix
+    if not pdfium_c.FPDFPageObj_GetMatrix(obj, sink.p_matrix):
         return _IDENTITY
     return (m.a, m.b, m.c, m.d, m.e, m.f)
 
@@ -106,6 +129,13 @@ class _Sink:
         self.left, self.top = left, top
         self.edges: list[Edge] = []
         self.images: list[Box] = []
+        # ctypes buffers made once per page, not per object
+        self.matrix = pdfium_c.FS_MATRIX()
+        self.p_matrix = ctypes.byref(self.matrix)
+        self.fill, self.stroke = ctypes.c_int(), ctypes.c_int()
+        self.p_fill, self.p_stroke = ctypes.byref(self.fill), ctypes.byref(self.stroke)
+        self.x, self.y = ctypes.c_float(), ctypes.c_float()
+        self.p_x, self.p_y = ctypes.byref(self.x), ctypes.byref(self.y)
 
     def point(self, x: float, y: float, m: Matrix) -> tuple[float, float]:
         a, b, c, d, e, f = m
@@ -134,29 +164,33 @@ class _Sink:
 
 
 def _path(obj: pdfium_c.FPDF_PAGEOBJECT, m: Matrix, sink: _Sink) -> None:
-    fill, stroke = ctypes.c_int(), ctypes.c_int()
-    if not pdfium_c.FPDFPath_GetDrawMode(obj, ctypes.byref(fill), ctypes.byref(stroke)):
+    fill, stroke = sink.fill, sink.stroke
+    if not pdfium_c.FPDFPath_GetDrawMode(obj, sink.p_fill, sink.p_stroke):
         return
     if not fill.value and not stroke.value:
         return
     subpaths: list[list[tuple[float, float]]] = []
-    x, y = ctypes.c_float(), ctypes.c_float()
+    x, y, p_x, p_y = sink.x, sink.y, sink.p_x, sink.p_y
+    get_segment, get_point = pdfium_c.FPDFPath_GetPathSegment, pdfium_c.FPDFPathSegment_GetPoint
+    get_type, get_close = pdfium_c.FPDFPathSegment_GetType, pdfium_c.FPDFPathSegment_GetClose
+    moveto, bezierto = pdfium_c.FPDF_SEGMENT_MOVETO, pdfium_c.FPDF_SEGMENT_BEZIERTO
     for i in range(pdfium_c.FPDFPath_CountSegments(obj)):
-        seg = pdfium_c.FPDFPath_GetPathSegment(obj, i)
-        pdfium_c.FPDFPathSegment_GetPoint(seg, ctypes.byref(x), ctypes.byref(y))
-        kind = pdfium_c.FPDFPathSegment_GetType(seg)
+        seg = get_segment(obj, i)
+        get_point(seg, p_x, p_y)
+        kind = get_type(seg)
         pt = sink.point(x.value, y.value, m)
-        if kind == pdfium_c.FPDF_SEGMENT_MOVETO or not subpaths:
+        if kind == moveto or not subpaths:
             subpaths.append([pt])
-        elif kind == pdfium_c.FPDF_SEGMENT_BEZIERTO:
+        elif kind == bezierto:
             subpaths[-1].append((float("nan"), float("nan")))  # curves break straight runs
             subpaths[-1].append(pt)
         else:
             subpaths[-1].append(pt)
-        if pdfium_c.FPDFPathSegment_GetClose(seg) and subpaths[-1]:
+        if get_close(seg) and subpaths[-1]:
             subpaths[-1].append(subpaths[-1][0])
+    stroked = stroke.value
     for pts in subpaths:
-        if stroke.value:
+        if stroked:
             for p, q in zip(pts, pts[1:], strict=False):
                 if p[0] == p[0] and q[0] == q[0]:  # skip NaN markers
                     sink.segment(p, q)
@@ -167,7 +201,7 @@ def _path(obj: pdfium_c.FPDF_PAGEOBJECT, m: Matrix, sink: _Sink) -> None:
 def _walk(objects: list[pdfium_c.FPDF_PAGEOBJECT], parent: Matrix, sink: _Sink, depth: int) -> None:
     for obj in objects:
         kind = pdfium_c.FPDFPageObj_GetType(obj)
-        m = _compose(_matrix_of(obj), parent)
+        m = _compose(_matrix_of(obj, sink), parent)
         if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
             _path(obj, m, sink)
         elif kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
@@ -180,50 +214,67 @@ def _walk(objects: list[pdfium_c.FPDF_PAGEOBJECT], parent: Matrix, sink: _Sink, 
             _walk(kids, m, sink, depth + 1)
 
 
-def _char_box(handle: object, i: int, rect: pdfium_c.FS_RECTF, left: float, top: float) -> Char | None:
-    """A character's box: x from the font box when it is sane, else the glyph box; y from the
-    baseline and the font size, so every character of a line shares one band (pdfium's font
-    boxes are wrong for some embedded fonts, its glyph boxes vary with the glyph's shape)."""
-    lft, r, b, t = ctypes.c_double(), ctypes.c_double(), ctypes.c_double(), ctypes.c_double()
-    refs = (ctypes.byref(lft), ctypes.byref(r), ctypes.byref(b), ctypes.byref(t))
-    if not pdfium_c.FPDFText_GetCharBox(handle, i, *refs):
-        return None
-    ox, oy = ctypes.c_double(), ctypes.c_double()
-    pdfium_c.FPDFText_GetCharOrigin(handle, i, ctypes.byref(ox), ctypes.byref(oy))
-    m = pdfium_c.FS_MATRIX()
-    scale = 1.0
-    if pdfium_c.FPDFText_GetMatrix(handle, i, ctypes.byref(m)):
-        scale = abs(m.a * m.d - m.b * m.c) ** 0.5 or 1.0
-    size = pdfium_c.FPDFText_GetFontSize(handle, i) * scale
-    glyph_h = t.value - b.value
-    if not 0.5 <= size <= 200 or size < 0.8 * glyph_h:
-        size = max(glyph_h, 1.0)
-    x0, x1 = lft.value, r.value
-    cx = (x0 + x1) / 2
-    if pdfium_c.FPDFText_GetLooseCharBox(handle, i, ctypes.byref(rect)):
-        lw = rect.right - rect.left
-        if 0 < lw <= 1.5 * size and rect.left - 0.5 <= cx <= rect.right + 0.5:
-            x0, x1 = rect.left, rect.right
-    baseline = top - oy.value
-    return Char("", x0 - left, baseline - 0.88 * size, x1 - left, baseline + 0.12 * size)
+def _page_codes(raw: object, handle: object, n: int) -> list[int]:
+    """Every character's code point, from one FPDFText_GetText call (per character only when
+    the page text does not map one UTF-16 unit to one character)."""
+    buf = ctypes.create_string_buffer(2 * (n + 1))
+    written = raw.FPDFText_GetText(handle, 0, n, ctypes.cast(buf, ctypes.POINTER(ctypes.c_ushort)))  # type: ignore[attr-defined]
+    units = memoryview(buf.raw[: 2 * n]).cast("H").tolist()
+    if written != n + 1 or any(0xD800 <= u <= 0xDFFF for u in units):  # surrogate pairs: ask per character
+        get_unicode = raw.FPDFText_GetUnicode  # type: ignore[attr-defined]
+        return [get_unicode(handle, i) for i in range(n)]
+    return units
 
 
 def _chars(page: pdfium.PdfPage, left: float, top: float) -> list[Char]:
+    """Every character the page draws, with its box.
+
+    A character's box: x from the font box when it is sane, else the glyph box; y from the
+    baseline and the font size, so every character of a line shares one band (pdfium's font
+    boxes are wrong for some embedded fonts, its glyph boxes vary with the glyph's shape).
+    The ctypes buffers are made once per page and the code points are fetched in bulk; only a
+    space can be one pdfium generated (it generates spaces and line ends), so only spaces are
+    asked whether they are.
+    """
+    raw = pdfium_c
     textpage = page.get_textpage()
     handle = textpage.raw
     out: list[Char] = []
-    rect = pdfium_c.FS_RECTF()
+    lft, r, b, t, ox, oy = (ctypes.c_double() for _ in range(6))
+    p_lft, p_r, p_b, p_t, p_ox, p_oy = (ctypes.byref(v) for v in (lft, r, b, t, ox, oy))
+    m = raw.FS_MATRIX()
+    p_m = ctypes.byref(m)
+    rect = raw.FS_RECTF()
+    p_rect = ctypes.byref(rect)
+    is_generated, get_box, get_origin = raw.FPDFText_IsGenerated, raw.FPDFText_GetCharBox, raw.FPDFText_GetCharOrigin
+    get_matrix, get_size, get_loose = raw.FPDFText_GetMatrix, raw.FPDFText_GetFontSize, raw.FPDFText_GetLooseCharBox
     try:
-        for i in range(pdfium_c.FPDFText_CountChars(handle)):
-            if pdfium_c.FPDFText_IsGenerated(handle, i) == 1:
+        n = raw.FPDFText_CountChars(handle)
+        codes = _page_codes(raw, handle, n) if n > 0 else []
+        for i in range(n):
+            code = codes[i]
+            if code < 32 or code in (0xFFFE, 0xFFFF) or (code == 32 and is_generated(handle, i) == 1):
                 continue
-            code = pdfium_c.FPDFText_GetUnicode(handle, i)
-            if code in (0, 0xFFFE, 0xFFFF) or code < 32:
+            if not get_box(handle, i, p_lft, p_r, p_b, p_t):
                 continue
-            ch = _char_box(handle, i, rect, left, top)
-            if ch is not None:
-                ch.text = chr(code)
-                out.append(ch)
+            get_origin(handle, i, p_ox, p_oy)
+            scale = 1.0
+            if get_matrix(handle, i, p_m):
+                scale = abs(m.a * m.d - m.b * m.c) ** 0.5 or 1.0
+            size = get_size(handle, i) * scale
+            glyph_h = t.value - b.value
+            if not 0.5 <= size <= 200 or size < 0.8 * glyph_h:
+                size = max(glyph_h, 1.0)
+            x0, x1 = lft.value, r.value
+            cx = (x0 + x1) / 2
+            if get_loose(handle, i, p_rect):
+                lw = rect.right - rect.left
+                if 0 < lw <= 1.5 * size and rect.left - 0.5 <= cx <= rect.right + 0.5:
+                    x0, x1 = rect.left, rect.right
+            baseline = top - oy.value
+            if 0xD800 <= code <= 0xDFFF:  # a lone UTF-16 surrogate from a broken font: not a character
+                code = 0xFFFD
+            out.append(Char(chr(code), x0 - left, baseline - 0.88 * size, x1 - left, baseline + 0.12 * size))
     finally:
         textpage.close()
     return out

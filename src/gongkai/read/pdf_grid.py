@@ -17,8 +17,6 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
-from pdfplumber.table import merge_edges
-
 from gongkai.read.pdf_geometry import Char, Edge
 from gongkai.read.pdf_settings import TableSettings
 from gongkai.read.pdf_text import block_text
@@ -56,6 +54,8 @@ def merge_rules(edges: list[Edge], s: TableSettings) -> list[Edge]:
     long_enough = [e for e in edges if max(e.x1 - e.x0, e.bottom - e.top) >= s.edge_min_length]
     if not long_enough:
         return []
+    from pdfplumber.table import merge_edges  # pdfplumber costs 0.1 s to import: only when a page has rules
+
     merged = merge_edges(
         [e.as_dict() for e in long_enough], s.snap_tolerance, s.snap_tolerance, s.join_tolerance, s.join_tolerance
     )

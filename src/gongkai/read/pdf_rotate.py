@@ -13,10 +13,7 @@ import math
 from collections import Counter
 from collections.abc import Callable
 
-import pypdfium2 as pdfium
-import pypdfium2.raw as pdfium_c
-
-from gongkai.read.pdf_geometry import Box, Char, Edge, PageGeometry, dedupe_chars
+from gongkai.read.pdf_geometry import Box, Char, Edge, PageGeometry, dedupe_chars, pdfium, pdfium_c
 
 DOMINANT = 0.6  # share of characters that must run one way for the page to be turned that way
 Point = tuple[float, float]

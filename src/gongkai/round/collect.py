@@ -41,6 +41,7 @@ class Item:
 
     rel: str
     path: Path
+    explicit: bool = False  # named by itself on the command line: read as a report whatever it holds
 
 
 @dataclass(frozen=True)
@@ -120,13 +121,21 @@ def collect(
                     out.skipped.append(Skipped(rel, leave_out[_resolved(f)]))
                     continue
                 _add_file(out, f, rel, limits, depth=0)
-        elif p.exists() or p.is_symlink():
+        elif p.suffix.lower() in ARCHIVE_EXTENSIONS and _is_regular(p):
             # an archive given by itself stands for its folder: its members are named under its file name
-            rel = _display(Path(p.name)) if p.suffix.lower() in ARCHIVE_EXTENSIONS else _display(p)
-            _add_file(out, p, rel, limits, depth=0)
+            _add_file(out, p, _display(Path(p.name)), limits, depth=0)
         else:
-            out.skipped.append(Skipped(_display(p), "文件不存在"))
+            # a file named by itself is read as a report whatever it is: a missing, special or unreadable
+            # file becomes that report's unreadable-file finding (the pipeline says why)
+            out.items.append(Item(_display(p), p, explicit=True))
     return out
+
+
+def _is_regular(p: Path) -> bool:
+    try:
+        return stat.S_ISREG(p.stat().st_mode)
+    except OSError:
+        return False
 
 
 def _resolved(p: Path) -> Path:

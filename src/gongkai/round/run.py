@@ -126,7 +126,7 @@ def process_collection(
     skipped = list(coll.skipped)
     kwargs: dict[str, Any] = {} if jobs is None else {"jobs": jobs}
     for item, res in zip(coll.items, process_many([i.path for i in coll.items], **kwargs), strict=True):
-        if looks_like_no_report(res):
+        if not item.explicit and looks_like_no_report(res):
             skipped.append(Skipped(item.rel, NOT_A_REPORT))
             continue
         e = entry_of(res, item.rel)

@@ -27,7 +27,7 @@ from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 
 from gongkai.check import all_rules, check
 from gongkai.model import Finding, Report
-from gongkai.pipeline import Result, expand_paths, process_bytes, process_many
+from gongkai.pipeline import Result, process_many
 from gongkai.store.agencies import Alias, apply_aliases, resolve_agency
 from gongkai.store.db import Store
 from gongkai.store.query import current_report_id, load_report
@@ -96,25 +96,30 @@ def ingest(
     paths: Iterable[str | Path],
     aliases: dict[str, Alias] | None = None,
     batch_size: int = BATCH_SIZE,
-    jobs: int = 1,
+    jobs: int | None = None,
     on_outcome: OnOutcome | None = None,
 ) -> IngestSummary:
     """Read, extract, check and store every report under `paths`; files already stored are not re-extracted."""
     summary = IngestSummary()
     if aliases:
         _write(store, lambda conn, cache: _apply_aliases(conn, aliases, cache, summary))
-    files = expand_paths(paths)
-    for chunk in _batched(files, batch_size):
-        known = _known_hashes(store, chunk)
-        todo: list[Path] = []
-        for f in chunk:
-            digest = known.get(f)
-            if digest is not None and digest[1]:
-                _emit(Outcome(str(f), "duplicate", digest[1], message="已入库（内容相同）"), summary, on_outcome)
-            else:
-                todo.append(f)
-        results = _process(todo, jobs)
-        write_results(store, results, aliases, summary, on_outcome)
+    from gongkai.round.collect import collect
+
+    with collect(list(paths)) as coll:  # folders and zips; every report named by its relative path
+        summary.notices.extend(f"未作为报告入库：{s.rel}（{s.reason}）" for s in coll.skipped)
+        for chunk in _batched(coll.items, batch_size):
+            known = _known_hashes(store, [i.path for i in chunk])
+            todo = []
+            for item in chunk:
+                digest = known.get(item.path)
+                if digest is not None and digest[1]:
+                    _emit(Outcome(item.rel, "duplicate", digest[1], message="已入库（内容相同）"), summary, on_outcome)
+                else:
+                    todo.append(item)
+            results = _process([i.path for i in todo], jobs)
+            for item, res in zip(todo, results, strict=True):
+                res.report.source.path = item.rel
+            write_results(store, results, aliases, summary, on_outcome)
     return summary
 
 
@@ -187,18 +192,9 @@ def _known_hashes(store: Store, files: list[Path]) -> dict[Path, tuple[str, int 
     return {f: (d, ids.get(d)) for f, d in digests.items()}
 
 
-def _process(files: list[Path], jobs: int) -> list[Result]:
-    if jobs > 1:
-        return list(process_many(files, jobs))
-    out: list[Result] = []
-    for f in files:
-        try:
-            data = f.read_bytes()
-        except OSError:
-            out.extend(process_many([f]))  # the pipeline turns the I/O error into an unreadable Result
-            continue
-        out.append(process_bytes(data, f))
-    return out
+def _process(files: list[Path], jobs: int | None) -> list[Result]:
+    """Every file in worker processes under the limits (time, memory), in order; `jobs` 0/None: all cores."""
+    return list(process_many(files, jobs or None))
 
 
 def _write(store: Store, work: Callable[[Connection, dict[int, Report]], Any]) -> None:
