@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 bash scripts/system.sh
 # shellcheck source=scripts/pg.sh
 source scripts/pg.sh
-GONGKAI_EXTRAS=${GONGKAI_EXTRAS:-test,postgres,parquet,charts,ocr,dask} bash scripts/setup.sh
+GONGKAI_EXTRAS=${GONGKAI_EXTRAS:-test,postgres,parquet,charts,ocr,dask,web} bash scripts/setup.sh
 .venv/bin/ruff check src tests benchmarks
 .venv/bin/mypy src/gongkai
 .venv/bin/python -m pytest -q "$@"

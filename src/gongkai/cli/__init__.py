@@ -30,6 +30,7 @@ COMMANDS: dict[str, str] = {
     "render": "render",
     "template": "template",
     "notice": "notice",
+    "serve": "serve",
 }
 
 

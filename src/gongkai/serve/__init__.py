@@ -1,0 +1,1 @@
+"""`gongkai serve`: the web face for offices, writers and researchers (Starlette + Jinja2 + htmx)."""
