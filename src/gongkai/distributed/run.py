@@ -207,8 +207,11 @@ def _stored_hashes(store: Store, hashes: set[str]) -> dict[str, int]:
 
 
 def _merge(into: IngestSummary, part: IngestSummary) -> None:
-    for name in ("stored", "new_versions", "duplicates", "unreadable", "failed", "rechecked"):
-        setattr(into, name, getattr(into, name) + getattr(part, name))
+    from dataclasses import fields
+
+    for f in fields(into):
+        if isinstance(getattr(into, f.name), int):
+            setattr(into, f.name, getattr(into, f.name) + getattr(part, f.name))
     into.notices.extend(part.notices)
 
 
