@@ -6,7 +6,6 @@ import json
 import re
 from collections.abc import Iterator
 from difflib import SequenceMatcher
-from pathlib import Path
 
 from gongkai.check.registry import RULES, Context, Rule, rule
 from gongkai.model import Finding, Report
@@ -165,6 +164,9 @@ def _fingerprint(report: Report) -> str | None:
     return json.dumps(sorted(cells.items()), ensure_ascii=False)
 
 
+_MAX_BUCKET = 40  # reports with the same non-trivial tables compared pairwise at the most
+
+
 def same_reports(reports: list[Report]) -> dict[int, list[Finding]]:
     """Reports of a batch that are the same report under different agency names."""
     r = RULES["cross_year.same_report"]
@@ -175,6 +177,7 @@ def same_reports(reports: list[Report]) -> dict[int, list[Finding]]:
             buckets.setdefault(key, []).append(i)
     out: dict[int, list[Finding]] = {}
     for members in buckets.values():
+        members = members[:_MAX_BUCKET]  # text similarity is quadratic: a bucket of identical tables is capped
         texts = {i: normalised("".join(s.text for s in reports[i].sections)) for i in members}
         for k, i in enumerate(members):
             for j in members[k + 1 :]:
@@ -187,7 +190,7 @@ def same_reports(reports: list[Report]) -> dict[int, list[Finding]]:
                     me, other = reports[x], reports[y]
                     out.setdefault(x, []).append(
                         r.finding(
-                            f"本报告（{me.meta.agency or '单位不详'}）与同批的“{Path(other.source.path).name}”"
+                            f"本报告（{me.meta.agency or '单位不详'}）与同批的“{other.source.path}”"
                             f"（{other.meta.agency or '单位不详'}）三张统计表完全相同，正文相似度为{ratio:.0%}，"
                             "像是同一份报告"
                         )
