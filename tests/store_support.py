@@ -41,11 +41,11 @@ def _pg_url(admin: str, name: str) -> str:
     return url.set(database=name).render_as_string(hide_password=False)
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A fresh, empty database URL of each backend."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'store.db'}"
+def fresh_database(kind: str, folder: Path) -> Iterator[str]:
+    """A fresh, empty database URL of one backend (an SQLite file in `folder`, or a new PostgreSQL
+    database on the test server, dropped afterwards). Drive it as a fixture generator."""
+    if kind == "sqlite":
+        yield f"sqlite:///{folder / 'store.db'}"
         return
     admin = _pg_url(pg_admin_url(), make_url(pg_admin_url()).database or "postgres")
     name = f"gk_{uuid.uuid4().hex[:12]}"
@@ -58,6 +58,12 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         with engine.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty database URL of each backend."""
+    yield from fresh_database(request.param, tmp_path)
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 import re
 import time
-import uuid
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,15 +14,13 @@ from typing import Any
 import pytest
 from docx import Document
 from openpyxl import load_workbook
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 from starlette.testclient import TestClient
 
 from gongkai.check import all_rules
 from gongkai.serve.app import create_app
 from gongkai.serve.batches import Limits
 from gongkai.serve.security import COOKIE, Session, Signer, load_secret
-from tests.store_support import _pg_url, pg_admin_url, variant
+from tests.store_support import fresh_database, variant
 
 ROOT = Path(__file__).parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("*.txt"))
@@ -34,20 +31,7 @@ WUSU_NOTICE = "关于乌苏市西大沟镇人民政府2024年度政府信息公�
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def db_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'store.db'}"
-        return
-    admin = _pg_url(pg_admin_url(), make_url(pg_admin_url()).database or "postgres")
-    name = f"gk_{uuid.uuid4().hex[:12]}"
-    engine = create_engine(admin, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield _pg_url(admin, name)
-    finally:
-        with engine.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        engine.dispose()
+    yield from fresh_database(request.param, tmp_path_factory.mktemp("db"))
 
 
 def csrf_of(client: TestClient) -> str:
