@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.text import Text
+
+from gongkai.cli.round_options import (
+    BaselineOpt,
+    DbOpt,
+    JobsOpt,
+    PathsArg,
+    RosterOpt,
+    YearOpt,
+    run_checked,
+)
 
 if TYPE_CHECKING:
     from gongkai.round import Entry, Round
@@ -107,21 +116,14 @@ def exit_code(rnd: Round, explicit: set[str]) -> int:
 def register(app: typer.Typer) -> None:
     @app.command("check")
     def check_cmd(
-        paths: Annotated[list[Path], typer.Argument(help="报告文件、文件夹（递归查找）或 .zip 压缩包", readable=False)],
+        paths: PathsArg,
         format: Annotated[str, typer.Option("--format", "-f", help="输出格式：text 或 json")] = "text",
         info: Annotated[bool, typer.Option("--info/--no-info", help="是否显示“提示”级别的发现")] = True,
-        jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="并行进程数（默认：全部 CPU 核）")] = None,
-        roster: Annotated[
-            Path | None, typer.Option("--roster", help="单位名单 CSV（单位名称、别名、地区、层级、联系人）")
-        ] = None,
-        baseline: Annotated[
-            str | None,
-            typer.Option("--baseline", help="上一轮的核查结果（check --format json 的输出，或数据库），用于复核"),
-        ] = None,
-        db: Annotated[
-            str | None, typer.Option("--db", help="数据库（文件或 postgresql://…），用于取上一年度报告")
-        ] = None,
-        year: Annotated[int | None, typer.Option("--year", help="本轮核查的年度（默认：多数报告的年度）")] = None,
+        jobs: JobsOpt = None,
+        roster: RosterOpt = None,
+        baseline: BaselineOpt = None,
+        db: DbOpt = None,
+        year: YearOpt = None,
     ) -> None:
         """核查一批报告：逐份列出单位、年度、格式、错误与警告，以及每条发现涉及的单元格和位置。
 
@@ -133,83 +135,9 @@ def register(app: typer.Typer) -> None:
 
         示例：gongkai check 收到的报告/ --roster 名单.csv --format json > 第一轮.json
         """
-        import json
-
-        from gongkai.round import Roster, RosterError
-        from gongkai.round.model import load_baseline
-        from gongkai.round.run import is_store
-
-        store_baseline = baseline if baseline is not None and is_store(baseline) else None
-        json_baseline = Path(baseline) if baseline is not None and store_baseline is None else None
-        try:
-            ros = Roster.load(roster) if roster is not None else None
-            base = json.loads(json_baseline.read_text(encoding="utf-8")) if json_baseline is not None else None
-        except RosterError as exc:
-            typer.echo(str(exc), err=True)
-            raise typer.Exit(2) from None
-        except (OSError, ValueError) as exc:
-            typer.echo(f"无法读取上一轮的核查结果 {baseline}：{exc}", err=True)
-            raise typer.Exit(2) from None
-        try:
-            if base is not None:
-                load_baseline(base)
-        except (ValueError, KeyError, TypeError, AttributeError) as exc:
-            typer.echo(f"上一轮的核查结果无法使用（{exc}）", err=True)
-            raise typer.Exit(2) from None
-        try:
-            rnd = _run(paths, ros, jobs, year, db, store_baseline, format != "json")
-        except Exception as exc:  # the store (--db, --baseline) unusable: a message, not a traceback
-            from gongkai.store import StoreError
-
-            if not isinstance(exc, StoreError):
-                raise
-            typer.echo(str(exc), err=True)
-            raise typer.Exit(2) from None
-        if not rnd.entries and not rnd.skipped:
-            typer.echo("没有找到可核查的报告文件。", err=True)
-            raise typer.Exit(2)
-        if base is not None and json_baseline is not None:
-            from gongkai.round import apply_baseline
-
-            try:
-                apply_baseline(rnd, base, json_baseline.name)
-            except (ValueError, KeyError, TypeError) as exc:
-                typer.echo(f"上一轮的核查结果无法使用（{exc}）", err=True)
-                raise typer.Exit(2) from None
+        rnd, _ = run_checked(paths, roster, baseline, jobs, year, db, progress=format != "json")
         if format == "json":
             sys.stdout.write(rnd.to_json())
         else:
             print_round(Console(highlight=False, soft_wrap=True, markup=False), rnd, info)
         raise typer.Exit(exit_code(rnd, {str(p) for p in paths}))
-
-
-def _run(
-    paths: list[Path],
-    roster: object,
-    jobs: int | None,
-    year: int | None,
-    db: str | None,
-    baseline: str | None,
-    progress: bool,
-) -> Round:
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
-    from gongkai.round import Roster, run_round
-
-    assert roster is None or isinstance(roster, Roster)
-    if not progress:
-        return run_round(list(paths), roster=roster, jobs=jobs, year=year, db=db, baseline=baseline)
-    columns = (TextColumn("核查中"), BarColumn(), MofNCompleteColumn())
-    bar = Progress(*columns, console=Console(stderr=True), transient=True)
-    with bar:
-        task = bar.add_task("check", total=None)
-        return run_round(
-            list(paths),
-            roster=roster,
-            jobs=jobs,
-            year=year,
-            db=db,
-            baseline=baseline,
-            on_total=lambda n: bar.update(task, total=n),
-            on_result=lambda _e: bar.advance(task),
-        )

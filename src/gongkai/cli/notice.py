@@ -8,10 +8,16 @@ from typing import Annotated
 
 import typer
 
-
-def _fail(msg: str) -> typer.Exit:
-    typer.echo(msg, err=True)
-    return typer.Exit(2)
+from gongkai.cli.round_options import (
+    BaselineOpt,
+    DbOpt,
+    JobsOpt,
+    PathsArg,
+    RosterOpt,
+    YearOpt,
+    fail,
+    run_checked,
+)
 
 
 def _issued(text: str | None) -> date:
@@ -20,31 +26,24 @@ def _issued(text: str | None) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError as exc:
-        raise _fail(f"日期格式不正确：{text}（应为 2025-01-20 这样的格式）") from exc
+        raise fail(f"日期格式不正确：{text}（应为 2025-01-20 这样的格式）") from exc
 
 
 def register(app: typer.Typer) -> None:
     @app.command("notice")
     def notice_cmd(
-        paths: Annotated[list[Path], typer.Argument(help="收到的报告：文件、文件夹或 .zip 压缩包")],
+        paths: PathsArg,
         out: Annotated[Path, typer.Option("--out", "-o", help="输出文件夹（通知、汇总表、压缩包、round.json）")],
-        roster: Annotated[
-            Path | None, typer.Option("--roster", help="报送单位名单（CSV：单位名称、别名、地区、层级、联系人）")
-        ] = None,
-        baseline: Annotated[
-            str | None,
-            typer.Option("--baseline", help="上一轮的 round.json（或 check --format json 的输出，或数据库），用于复核"),
-        ] = None,
-        db: Annotated[
-            str | None, typer.Option("--db", help="数据库（文件或 postgresql://…），用于取上一年度报告做跨年度核查")
-        ] = None,
-        year: Annotated[int | None, typer.Option("--year", help="本轮报告年度（默认取多数报告的年度）")] = None,
+        roster: RosterOpt = None,
+        baseline: BaselineOpt = None,
+        db: DbOpt = None,
+        year: YearOpt = None,
         template: Annotated[
             Path | None, typer.Option("--template", help="本单位的 Word 模板（红头、页眉），通知接在其后")
         ] = None,
         office: Annotated[str, typer.Option("--office", help="发文单位，如“XX县人民政府办公室”")] = "政务公开办公室",
         issued: Annotated[str | None, typer.Option("--date", help="落款日期，如 2025-01-20（默认今天）")] = None,
-        jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="并行进程数（默认：全部 CPU 核）")] = None,
+        jobs: JobsOpt = None,
     ) -> None:
         """核查一轮报送的报告，为每个单位写出整改通知（Word 与网页版）、汇总表（Excel）和全部通知的压缩包。
 
@@ -55,52 +54,24 @@ def register(app: typer.Typer) -> None:
 
         示例：gongkai notice 收到的报告.zip --roster 单位名单.csv --office "XX县人民政府办公室" --out 第一轮
         """
-        import json
-
-        from gongkai.cli.check import _run, exit_code
-        from gongkai.round import Roster, RosterError, apply_baseline
-        from gongkai.round.model import load_baseline
-        from gongkai.round.run import is_store
+        from gongkai.cli.check import exit_code
 
         when = _issued(issued)
-        try:
-            units = Roster.load(roster) if roster is not None else None
-        except RosterError as exc:
-            raise _fail(str(exc)) from exc
         if template is not None:
             try:
                 from docx import Document
 
                 Document(str(template))
             except Exception as exc:  # noqa: BLE001 - any failure to open the template is the user's file
-                raise _fail(f"无法打开 Word 模板 {template}：请确认是 .docx 格式（不是 .doc 或 .wps）") from exc
-        store_baseline = baseline if baseline is not None and is_store(baseline) else None
-        base = None
-        if baseline is not None and store_baseline is None:
-            try:
-                base = json.loads(Path(baseline).read_text(encoding="utf-8"))
-                load_baseline(base)
-            except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
-                raise _fail(f"上一轮的核查结果 {baseline} 无法使用：{exc}") from exc
+                raise fail(f"无法打开 Word 模板 {template}：请确认是 .docx 格式（不是 .doc 或 .wps）") from exc
         for p in paths:
             if p.is_dir() and out.resolve().is_relative_to(p.resolve()):
-                raise _fail(f"输出文件夹 {out} 不能放在收到的报告所在的文件夹 {p} 之内，请另选位置。")
+                raise fail(f"输出文件夹 {out} 不能放在收到的报告所在的文件夹 {p} 之内，请另选位置。")
         try:
             out.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise _fail(f"无法创建输出文件夹 {out}：{exc.strerror or exc}") from exc
-        try:
-            rnd = _run(paths, units, jobs, year, db, store_baseline, progress=True)
-        except Exception as exc:  # the store (--db, --baseline) unusable: a message, not a traceback
-            from gongkai.store import StoreError
-
-            if not isinstance(exc, StoreError):
-                raise
-            raise _fail(str(exc)) from exc
-        if base is not None:
-            apply_baseline(rnd, base, Path(str(baseline)).name)
-        if not rnd.entries and not rnd.skipped:
-            raise _fail("没有找到可核查的报告文件。")
+            raise fail(f"无法创建输出文件夹 {out}：{exc.strerror or exc}") from exc
+        rnd, base = run_checked(paths, roster, baseline, jobs, year, db, progress=True)
         from gongkai.notice.documents import (
             HTML_DIR,
             NOTICE_DIR,
@@ -114,7 +85,7 @@ def register(app: typer.Typer) -> None:
         try:
             write_documents(docs, out)
         except OSError as exc:
-            raise _fail(f"无法写入输出文件夹 {out}：{exc.strerror or exc}") from exc
+            raise fail(f"无法写入输出文件夹 {out}：{exc.strerror or exc}") from exc
         c = rnd.counts()
         typer.echo(
             f"本轮（{rnd.year or '年度未识别'}年度）：应报 {c['units']} 个单位，收到报告 {c['reports']} 份；"
