@@ -29,7 +29,10 @@ _CN = "一二三四五六"
 
 
 def load_by_sha(request: Request, sha256: str) -> tuple[Report | None, dict[tuple[str, str], Mark]]:
-    """The stored report with this content (its current findings), else the file read afresh."""
+    """The stored report with this content (its current findings), else the file read afresh;
+    None for an address that is no content hash."""
+    if not SHA_RE.match(sha256):
+        return None, {}
     st = state(request)
     with st.store.read() as conn:
         rid = conn.execute(select(reports.c.id).where(reports.c.sha256 == sha256)).scalar()
@@ -107,8 +110,6 @@ def _evidence_context(request: Request, report: Report, path: str | None) -> dic
 
 def report_page(request: Request) -> Response:
     sha = request.path_params["sha"]
-    if not SHA_RE.match(sha):
-        return error_page(request, 404, "没有这份报告")
     report, marks = load_by_sha(request, sha)
     if report is None:
         return error_page(request, 404, "没有这份报告")
@@ -146,10 +147,7 @@ def report_page(request: Request) -> Response:
 
 
 def evidence(request: Request) -> Response:
-    sha = request.path_params["sha"]
-    if not SHA_RE.match(sha):
-        return error_page(request, 404, "没有这份报告")
-    report, _ = load_by_sha(request, sha)
+    report, _ = load_by_sha(request, request.path_params["sha"])
     if report is None:
         return error_page(request, 404, "没有这份报告")
     ctx = _evidence_context(request, report, request.query_params.get("cell"))
